@@ -1,0 +1,2 @@
+// @cusax/core: the library's only entry. No I/O at import time.
+export * from "./util/index.js";

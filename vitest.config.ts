@@ -1,0 +1,30 @@
+// Two projects: "unit" (beside the code, no network, fake clocks) and
+// "world" (real servers and peers on loopback, started by test/world).
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: "world",
+          include: ["test/world/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // Each file starts its own servers; two cores, so keep it modest.
+          maxWorkers: 2,
+          fileParallelism: true,
+        },
+      },
+    ],
+  },
+});
