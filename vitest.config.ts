@@ -11,6 +11,7 @@ export default defineConfig({
           include: ["packages/*/src/**/*.test.ts"],
           environment: "node",
           testTimeout: 10_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -23,6 +24,8 @@ export default defineConfig({
           // Each file starts its own servers; two cores, so keep it modest.
           maxWorkers: 2,
           fileParallelism: true,
+          // After the unit tests, so they do not compete for the two cores.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,0 +1,378 @@
+// The XMPP facade (RFC 6120/6121 + the XEPs in protocol.md §10): the only thing
+// outside xmpp/ uses. Typed events out, async methods with AbortSignal in.
+import type { Entity, Element } from "@xmpp/client";
+import { Emitter } from "../util/events.js";
+import { realClock, type Clock } from "../util/clock.js";
+import { silentLogger, type Logger } from "../util/log.js";
+import { TransportError, type CusaxError } from "../util/errors.js";
+import { Session, abortable } from "./session.js";
+import type { BackoffOptions } from "./connection/backoff.js";
+import { toCusaxError } from "./connection/errors.js";
+import type { ClientState, XmppEvents } from "./client-events.js";
+import { handleMessageStanza, handlePresenceStanza, type InboundContext } from "./inbound.js";
+import { OwnCaps } from "./own-caps.js";
+import { CapsResolver } from "./caps/caps-resolver.js";
+import { MemoryCapsCache, type CapsCache } from "./caps/caps-cache.js";
+import { NS_DISCO_INFO, serializeDiscoInfo, type DiscoIdentity, type DiscoInfo } from "./caps/disco-info.js";
+import { MessageDedup } from "./chat/dedup.js";
+import { ThreadBook, newMessageId } from "./chat/thread.js";
+import { serializeMessage, serializeReceipt, NS_STANZAS, type ChatState } from "./chat/message.js";
+import { PresenceTable, type ResourcePresence } from "./presence/presence-table.js";
+import { serializePresence, type OutgoingPresence, type Show } from "./presence/presence.js";
+import { RosterBook } from "./roster/roster-book.js";
+import {
+  NS_ROSTER,
+  NS_ROSTERVER,
+  parseRosterPush,
+  parseRosterResult,
+  serializeRosterGet,
+  serializeRosterSet,
+  serializeSubscription,
+  type RosterItem,
+} from "./roster/roster.js";
+import { serializeCarbonsEnable } from "./carbons/carbons.js";
+import { catchUpArchive, type CatchUpOptions, type CatchUpResult } from "./archive/catch-up.js";
+import type { ReachAddr } from "./reach/reach.js";
+import type { Vcard } from "./vcard/vcard.js";
+import { ON_THE_PHONE, type Activity } from "./activity/activity.js";
+import * as profile from "./profile.js";
+import { xml } from "./xml.js";
+import { bareJid } from "./jid.js";
+
+export type XmppClientOptions = {
+  /** xmpp://host:port (STARTTLS), xmpps://host:port (XEP-0368), ws(s)://host:port/path (RFC 7395). */
+  service: string;
+  domain: string;
+  username: string;
+  password: string;
+  resource?: string;
+  /** PEM certificate(s) trusted in addition to the system roots. */
+  ca?: string | string[];
+  clock?: Clock;
+  logger?: Logger;
+  identity?: DiscoIdentity;
+  capsNode?: string;
+  /** Features advertised besides the base ones (changeable with setFeatures). */
+  features?: string[];
+  capsCache?: CapsCache;
+  backoff?: BackoffOptions;
+  ping?: { intervalMs: number; timeoutMs: number };
+  iqTimeoutMs?: number;
+  maxStanzaBytes?: number;
+  /** Archive id to resume catch-up from (persisted by the store). */
+  archiveAfterId?: string;
+};
+
+export type SendMessageOptions = {
+  to: string;
+  body?: string;
+  /** Defaults to the conversation's thread with this peer (fresh, or the peer's). */
+  thread?: string;
+  requestReceipt?: boolean;
+  chatState?: ChatState;
+  extensions?: Element[];
+  type?: "chat" | "normal";
+};
+
+export type OwnPresence = { show?: Show; status?: string; priority?: number; reach?: readonly ReachAddr[] };
+
+export class XmppClient extends Emitter<XmppEvents> {
+  private readonly session: Session;
+  private readonly log: Logger;
+  private readonly caps: OwnCaps;
+  private readonly resolver: CapsResolver;
+  private readonly dedup = new MessageDedup();
+  private readonly threads = new ThreadBook();
+  private readonly presences = new PresenceTable();
+  private readonly rosterBook = new RosterBook();
+  private readonly mamQueries = new Set<string>();
+  private readonly pending: Element[] = [];
+  private rosterVersioning = false;
+  private own: OwnPresence = {};
+  private lastArchive: string | undefined;
+  private readonly inbound: InboundContext;
+
+  constructor(private readonly options: XmppClientOptions) {
+    super();
+    this.log = (options.logger ?? silentLogger).child("xmpp");
+    this.caps = new OwnCaps(options.capsNode, options.identity, options.features);
+    this.resolver = new CapsResolver(options.capsCache ?? new MemoryCapsCache(), (jid, node) => this.discoInfo(jid, node));
+    this.lastArchive = options.archiveAfterId;
+    const ca = options.ca === undefined ? undefined : Array.isArray(options.ca) ? options.ca : [options.ca];
+    this.session = new Session(
+      { ...options, ca, clock: options.clock ?? realClock, logger: this.log },
+      {
+        entityCreated: (e) => this.entityCreated(e),
+        sessionStarted: () => this.sessionStarted(),
+        sessionResumed: (jid) => this.sessionResumed(jid),
+        linkLost: (willReconnect, error) => this.linkLost(willReconnect, error),
+        stanza: (el) => this.onStanza(el),
+        unacked: (el) => this.unacked(el),
+        stateChanged: (from, to) => this.emit("state", { from, to }),
+        error: (err) => this.emit("error", err),
+      },
+    );
+    this.inbound = this.makeInbound();
+  }
+
+  get state(): ClientState {
+    return this.session.state;
+  }
+
+  /** Our full JID while online, else "". */
+  get jid(): string {
+    return this.session.jid;
+  }
+
+  /** The newest archive id seen (XEP-0359 stanza-id by our account, or a MAM result). */
+  get lastArchiveId(): string | undefined {
+    return this.lastArchive;
+  }
+
+  /** Connects, authenticates, binds; resolves once roster and presence are sent. */
+  async start(signal?: AbortSignal): Promise<{ jid: string }> {
+    return { jid: await this.session.start(signal) };
+  }
+
+  async stop(): Promise<void> {
+    await this.session.stop();
+  }
+
+  /** Sends a chat message; queued while offline. Returns its id and thread. */
+  async sendMessage(o: SendMessageOptions): Promise<{ id: string; thread?: string; queued: boolean }> {
+    const id = newMessageId();
+    const thread = o.thread ?? (o.body !== undefined ? this.threads.forPeer(bareJid(o.to)) : undefined);
+    const el = serializeMessage({ ...o, id, ...(thread ? { thread } : {}) });
+    // Our own message coming back (archive, sent carbons of a resumed stream) is not new.
+    const our = bareJid(`${this.options.username}@${this.options.domain}`);
+    this.dedup.firstTime([`oid ${our} ${id}`, `id ${our} ${id}`]);
+    const queued = !this.session.online;
+    await this.send(el, true);
+    return thread ? { id, thread, queued } : { id, queued };
+  }
+
+  async sendChatState(to: string, state: ChatState, thread?: string): Promise<void> {
+    if (!this.session.online) return;
+    await this.send(serializeMessage({ to, id: newMessageId(), chatState: state, ...(thread ? { thread } : {}) }), false);
+  }
+
+  /** RFC 6121 §4.2 / §4.4: our broadcast presence (with caps), kept for reconnects. */
+  async setPresence(p: OwnPresence): Promise<void> {
+    this.own = { ...p };
+    if (this.session.online) await this.send(this.ownPresence(), false);
+  }
+
+  /** RFC 6121 §4.6: directed presence to one JID (our caps included; reach when given). */
+  async sendDirectedPresence(to: string, p: OwnPresence & { type?: "unavailable" } = this.own): Promise<void> {
+    await this.send(serializePresence({ ...this.presenceFields(p), to, ...(p.type ? { type: p.type } : {}) }), false);
+  }
+
+  async subscribe(jid: string, status?: string): Promise<void> {
+    const el = serializeSubscription(jid, "subscribe");
+    if (status) el.append(xml("status", {}, status));
+    await this.send(el, true);
+  }
+  async approve(jid: string): Promise<void> {
+    await this.send(serializeSubscription(jid, "subscribed"), true);
+  }
+  async deny(jid: string): Promise<void> {
+    await this.send(serializeSubscription(jid, "unsubscribed"), true);
+  }
+  async unsubscribe(jid: string): Promise<void> {
+    await this.send(serializeSubscription(jid, "unsubscribe"), true);
+  }
+
+  async rosterAdd(item: { jid: string; name?: string; groups?: string[] }, signal?: AbortSignal): Promise<void> {
+    await this.iq(serializeRosterSet({ ...item, jid: bareJid(item.jid) }), signal);
+  }
+  async rosterRemove(jid: string, signal?: AbortSignal): Promise<void> {
+    await this.iq(serializeRosterSet({ jid: bareJid(jid), remove: true }), signal);
+  }
+  roster(): RosterItem[] {
+    return this.rosterBook.all();
+  }
+  /** Every available resource of a contact, as last seen. */
+  presencesOf(jid: string): ResourcePresence[] {
+    return this.presences.resources(jid);
+  }
+
+  async discoInfo(jid: string, node?: string, signal?: AbortSignal): Promise<DiscoInfo> {
+    return profile.discoInfo(this.iqFn, jid, node, signal);
+  }
+  /** XEP-0115: changes our extra features; when `ver` changes, presence is re-sent. */
+  async setFeatures(features: string[]): Promise<void> {
+    if (this.caps.setFeatures(features) && this.session.online) await this.send(this.ownPresence(), false);
+  }
+  get capsVer(): string {
+    return this.caps.ver();
+  }
+
+  fetchVcard4(jid?: string, signal?: AbortSignal): Promise<Vcard | undefined> {
+    return profile.fetchVcard4(this.iqFn, bareJid(jid ?? this.jid), signal);
+  }
+  publishVcard4(vcard: Vcard, signal?: AbortSignal): Promise<void> {
+    return profile.publishVcard4(this.iqFn, vcard, signal);
+  }
+  fetchVcardTemp(jid?: string, signal?: AbortSignal): Promise<Vcard | undefined> {
+    return profile.fetchVcardTemp(this.iqFn, jid && bareJid(jid), signal);
+  }
+  publishVcardTemp(vcard: Vcard, signal?: AbortSignal): Promise<void> {
+    return profile.publishVcardTemp(this.iqFn, vcard, signal);
+  }
+  publishActivity(activity: Activity = ON_THE_PHONE, signal?: AbortSignal): Promise<void> {
+    return profile.publishActivity(this.iqFn, activity, signal);
+  }
+  retractActivity(signal?: AbortSignal): Promise<void> {
+    return profile.publishActivity(this.iqFn, undefined, signal);
+  }
+  publishReach(addrs: readonly ReachAddr[], signal?: AbortSignal): Promise<void> {
+    return profile.publishReach(this.iqFn, addrs, signal);
+  }
+  fetchReach(jid: string, signal?: AbortSignal): Promise<ReachAddr[] | undefined> {
+    return profile.fetchReach(this.iqFn, bareJid(jid), signal);
+  }
+
+  /** XEP-0313: fetch what the archive holds after our last known id (or since `start`). */
+  async catchUpArchive(o: CatchUpOptions = {}, signal?: AbortSignal): Promise<CatchUpResult> {
+    const afterId = o.afterId ?? this.lastArchive;
+    return catchUpArchive(this.iqFn, this.mamQueries, { ...o, ...(afterId ? { afterId } : {}) }, signal);
+  }
+
+  /** Sends an IQ and waits for its result; a type='error' answer rejects with StanzaError. */
+  async iq(el: Element, signal?: AbortSignal): Promise<Element> {
+    const entity = this.session.entity;
+    if (!entity || !this.session.online) throw new TransportError("XMPP not connected");
+    try {
+      return await abortable(entity.iqCaller.request(el, this.options.iqTimeoutMs ?? 30_000), signal);
+    } catch (e) {
+      throw toCusaxError(e);
+    }
+  }
+  private readonly iqFn = (el: Element, signal?: AbortSignal) => this.iq(el, signal);
+
+  /** XEP-0198: stanzas sent but not yet acknowledged by the server, plus those queued while offline. */
+  get unackedCount(): number {
+    return (this.session.entity?.streamManagement.outbound_q.length ?? 0) + this.pending.length;
+  }
+
+  /** Drops the connection as a network failure would (the client reconnects by itself). */
+  simulateLinkLoss(): void {
+    this.session.dropLink();
+  }
+
+  private async send(el: Element, queueWhileOffline: boolean): Promise<void> {
+    const entity = this.session.entity;
+    if (!entity || !this.session.online) {
+      if (queueWhileOffline) this.pending.push(el);
+      else throw new TransportError("XMPP not connected");
+      return;
+    }
+    await entity.send(el);
+  }
+
+  private presenceFields(p: OwnPresence): OutgoingPresence {
+    const out: OutgoingPresence = { caps: this.caps.caps() };
+    if (p.show) out.show = p.show;
+    if (p.status !== undefined) out.status = p.status;
+    if (p.priority !== undefined) out.priority = p.priority;
+    if (p.reach) out.reach = p.reach;
+    return out;
+  }
+
+  private ownPresence(): Element {
+    return serializePresence(this.presenceFields(this.own));
+  }
+
+  private entityCreated(entity: Entity): void {
+    entity.on("nonza", ((el: Element) => {
+      if (el.is("features", "http://etherx.jabber.org/streams") && el.getChild("bind")) this.rosterVersioning = !!el.getChild("ver", NS_ROSTERVER);
+    }) as never);
+    entity.iqCallee.get(NS_DISCO_INFO, "query", ({ element }) => {
+      const node = element.attrs.node;
+      if (!this.caps.answers(node)) return xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: NS_STANZAS }));
+      return serializeDiscoInfo({ ...this.caps.info(), ...(node ? { node } : {}) });
+    });
+    entity.iqCallee.set(NS_ROSTER, "query", ({ stanza }) => {
+      const push = parseRosterPush(stanza, this.jid);
+      if (push.kind === "rejected") {
+        this.log.warn("rejected roster push", { reason: push.reason });
+        return xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: NS_STANZAS }));
+      }
+      const change = this.rosterBook.apply(push);
+      if (change) this.emit("rosterChange", change);
+      return true;
+    });
+  }
+
+  private async sessionStarted(): Promise<void> {
+    const steps: [string, () => Promise<unknown>][] = [
+      ["roster", () => this.fetchRoster()],
+      ["carbons", () => this.iq(serializeCarbonsEnable())],
+      ["presence", () => this.send(this.ownPresence(), false)],
+      ["pending", () => this.flushPending()],
+    ];
+    for (const [name, step] of steps) await step().catch((e: unknown) => this.log.warn(`session step ${name} failed`, { error: String(e) }));
+    this.emit("online", { jid: this.jid, resumed: false });
+    if (this.lastArchive) void this.catchUpArchive().catch((e: unknown) => this.log.warn("archive catch-up failed", { error: String(e) }));
+  }
+
+  private sessionResumed(jid: string): void {
+    void this.flushPending();
+    this.emit("online", { jid, resumed: true });
+  }
+
+  private async fetchRoster(): Promise<void> {
+    const result = parseRosterResult(await this.iq(serializeRosterGet(this.rosterVersioning ? (this.rosterBook.ver ?? "") : undefined)));
+    for (const change of this.rosterBook.load(result)) this.emit("rosterChange", change);
+  }
+
+  private async flushPending(): Promise<void> {
+    const entity = this.session.entity;
+    while (entity && this.session.online && this.pending.length) await entity.send(this.pending.shift()!);
+  }
+
+  private linkLost(willReconnect: boolean, error?: CusaxError): void {
+    // RFC 6121 §4.6: without a session we know nothing about anyone's presence.
+    for (const r of this.presences.all()) {
+      const jid = r.resource ? `${bareJid(r.from)}/${r.resource}` : bareJid(r.from);
+      this.emit("presence", { jid, bare: bareJid(r.from), resource: r.resource, available: false, presence: { ...r, type: "unavailable" } });
+    }
+    this.presences.clear();
+    this.emit("offline", error ? { willReconnect, error } : { willReconnect });
+  }
+
+  private unacked(el: Element): void {
+    if (el.name === "message" && this.session.state !== "stopped") this.pending.push(el);
+  }
+
+  private onStanza(el: Element): void {
+    try {
+      if (el.name === "message") handleMessageStanza(this.inbound, el);
+      else if (el.name === "presence") handlePresenceStanza(this.inbound, el);
+    } catch (e) {
+      this.log.error("failed to handle a stanza", { error: String(e), stanza: el.toString().slice(0, 500) });
+    }
+  }
+
+  private makeInbound(): InboundContext {
+    return {
+      ourJid: () => this.jid,
+      emit: (event, payload) => this.emit(event, payload),
+      log: this.log,
+      dedup: this.dedup,
+      threads: this.threads,
+      presences: this.presences,
+      mamQueries: this.mamQueries,
+      isInRoster: (bare) => this.rosterBook.get(bare) !== undefined,
+      sendReceipt: (to, id, thread) => void this.send(serializeReceipt(to, id, newMessageId(), thread), false).catch(() => undefined),
+      noteArchiveId: (id) => (this.lastArchive = id),
+      presenceCaps: (p) => {
+        if (!p.caps) return;
+        this.resolver.resolve(p.from, p.caps).then(
+          (info) => info && this.emit("caps", { jid: p.from, info }),
+          (e: unknown) => this.log.debug("caps lookup failed", { jid: p.from, error: String(e) }),
+        );
+      },
+    };
+  }
+}

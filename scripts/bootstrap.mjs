@@ -1,0 +1,83 @@
+// What `npm test` and `npm start` need before they can run, installed on a
+// fresh machine by themselves: npm packages (npm ci when node_modules is
+// missing or older than the lockfile) and the Debian packages of the test
+// world (as root; otherwise the exact apt-get line is printed and we stop).
+// Node built-ins only: this runs before node_modules exists.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync, unlinkSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+
+export const root = new URL("..", import.meta.url).pathname;
+
+/** Debian 12 packages the world tests and the demo world run. */
+export const debianPackages = [
+  "prosody",
+  "kamailio",
+  "kamailio-tls-modules",
+  "kamailio-websocket-modules",
+  "baresip-core",
+  "sox",
+  "python3-slixmpp",
+  "openssl",
+];
+
+function say(line) {
+  process.stdout.write(`[bootstrap] ${line}\n`);
+}
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", cwd: root, ...options });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} failed with ${r.status ?? r.signal}`);
+  }
+}
+
+export function ensureNodeModules() {
+  const lock = readFileSync(join(root, "package-lock.json"));
+  const want = createHash("sha256").update(lock).digest("hex");
+  const stamp = join(root, "node_modules", ".cusax-lock-sha256");
+  const have = existsSync(stamp) ? readFileSync(stamp, "utf8").trim() : "";
+  if (have === want) return;
+  say(existsSync(join(root, "node_modules")) ? "node_modules is stale: npm ci" : "no node_modules: npm ci");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  writeFileSync(stamp, want + "\n");
+}
+
+function missingDebianPackages() {
+  return debianPackages.filter((p) => {
+    const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", p], { encoding: "utf8" });
+    return r.status !== 0 || !r.stdout.includes("install ok installed");
+  });
+}
+
+export function ensureDebianPackages() {
+  const missing = missingDebianPackages();
+  if (missing.length === 0) return;
+  const line = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(" ")}`;
+  if (process.getuid?.() !== 0) {
+    process.stderr.write(
+      `The world tests need Debian packages that are not installed: ${missing.join(", ")}.\n` +
+        `Run as root:\n\n  ${line}\n\nthen run the command again.\n`,
+    );
+    process.exit(1);
+  }
+  say(`installing Debian packages: ${missing.join(" ")}`);
+  // Installing prosody or kamailio must not start system-wide daemons on
+  // 5222/5060: while we install, a policy-rc.d forbids service starts.
+  const policy = "/usr/sbin/policy-rc.d";
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) {
+    writeFileSync(policy, "#!/bin/sh\n# written by cusax bootstrap during apt-get install\nexit 101\n");
+    chmodSync(policy, 0o755);
+  }
+  try {
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    run("apt-get", ["update"], { env });
+    run("apt-get", ["install", "-y", "--no-install-recommends", ...missing], { env });
+  } finally {
+    if (ownPolicy) unlinkSync(policy);
+  }
+  const still = missingDebianPackages();
+  if (still.length > 0) throw new Error(`still missing after apt-get install: ${still.join(", ")}`);
+}

@@ -1,0 +1,22 @@
+// `npm test`: installs what the tests need on a fresh machine, then runs the
+// type check, the lint (with the module arrows) and every test, unit and
+// world. Nothing is skipped because something is missing.
+import { spawnSync } from "node:child_process";
+import { ensureDebianPackages, ensureNodeModules, root } from "./bootstrap.mjs";
+
+ensureNodeModules();
+ensureDebianPackages();
+
+const steps = [
+  ["type check", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]],
+  ["lint", "npx", ["eslint", "."]],
+  ["tests (unit and world)", "npx", ["vitest", "run", ...process.argv.slice(2)]],
+];
+
+for (const [name, cmd, args] of steps) {
+  process.stdout.write(`\n[npm test] ${name}\n`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: "inherit", cwd: root });
+  process.stdout.write(`[npm test] ${name}: ${r.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

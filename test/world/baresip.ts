@@ -1,0 +1,196 @@
+// baresip 1.0 as a headless SIP phone of the test world: registers at the
+// world's Kamailio, plays a WAV file as its microphone, records what it
+// receives and sends (sndfile), and is driven over ctrl_tcp (JSON in
+// netstrings) with its events pushed back on the same socket.
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { join } from "node:path";
+import type { Kamailio, SipUser } from "./kamailio.js";
+import { makeWorldDir, removeWorldDir } from "./dir.js";
+import { freePort, freePortRange, LOOPBACK } from "./ports.js";
+import { startProcess } from "./process.js";
+import { tcpAccepts, until } from "./wait.js";
+
+export type BaresipEvent = { type: string; class?: string; param?: string; peeruri?: string; id?: string; [k: string]: unknown };
+export type BaresipResponse = { ok: boolean; data?: string; token?: string };
+
+export type BaresipOptions = {
+  /** WAV (16-bit mono) played as the microphone. */
+  source: string;
+  transport?: "udp" | "tcp" | "tls";
+  answer?: "auto" | "manual";
+  /** Audio/video codec and extra modules, e.g. ["opus", "srtp", "vp8", "fakevideo"]. g711 is always loaded. */
+  modules?: string[];
+  /** Extra lines for the account (e.g. ";mediaenc=srtp"). */
+  accountParams?: string;
+  sampleRate?: 8000 | 16000 | 48000;
+  label?: string;
+};
+
+export type Baresip = {
+  readonly user: SipUser;
+  readonly dir: string;
+  readonly sipPort: number;
+  readonly events: BaresipEvent[];
+  command(command: string, params?: string): Promise<BaresipResponse>;
+  /** Resolves with the first event (already received or future) that matches. */
+  waitEvent(match: (e: BaresipEvent) => boolean, what: string, timeoutMs?: number): Promise<BaresipEvent>;
+  /** Recorded WAV files: "dec" (received audio) and "enc" (sent audio). */
+  /** Waits until the world's registrar holds this instance's binding. */
+  registered(timeoutMs?: number): Promise<void>;
+  recordings(): { dec: string[]; enc: string[] };
+  log(): string;
+  stop(options?: { keepDir?: boolean }): Promise<void>;
+};
+
+function netstring(obj: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(obj));
+  return Buffer.concat([Buffer.from(`${body.length}:`), body, Buffer.from(",")]);
+}
+
+/** Splits complete netstrings off the front of `buf`; returns them and the rest. */
+export function takeNetstrings(buf: Buffer): { items: string[]; rest: Buffer } {
+  const items: string[] = [];
+  let pos = 0;
+  for (;;) {
+    const colon = buf.indexOf(0x3a, pos);
+    if (colon < 0) break;
+    const len = Number(buf.subarray(pos, colon).toString());
+    if (!Number.isInteger(len)) throw new Error(`bad netstring length at ${pos}`);
+    if (buf.length < colon + 1 + len + 1) break;
+    items.push(buf.subarray(colon + 1, colon + 1 + len).toString());
+    pos = colon + 1 + len + 1;
+  }
+  return { items, rest: buf.subarray(pos) };
+}
+
+function config(o: { dir: string; sipPort: number; ctrlPort: number; rtp: [number, number]; source: string; modules: string[]; rate: number }): string {
+  const lines: [string, string][] = [
+    ["poll_method", "epoll"],
+    ["sip_listen", `${LOOPBACK}:${o.sipPort}`],
+    ["sip_verify_server", "no"],
+    ["call_local_timeout", "120"],
+    ["call_max_calls", "4"],
+    ["audio_player", "null,null"],
+    ["audio_source", `aufile,${o.source}`],
+    ["audio_alert", "null,null"],
+    ["ausrc_srate", String(o.rate)],
+    ["auplay_srate", String(o.rate)],
+    ["ausrc_channels", "1"],
+    ["auplay_channels", "1"],
+    ["rtp_ports", `${o.rtp[0]}-${o.rtp[1]}`],
+    ["rtp_stats", "yes"],
+    ["net_interface", LOOPBACK],
+    ["module_path", "/usr/lib/baresip/modules"],
+    ["snd_path", join(o.dir, "rec")],
+    ["ctrl_tcp_listen", `${LOOPBACK}:${o.ctrlPort}`],
+  ];
+  const modules = ["g711", ...o.modules, "aufile", "sndfile", "uuid", "ctrl_tcp"];
+  const text = lines.map(([k, v]) => `${k}\t${v}`);
+  text.push(...modules.map((m) => `module\t${m}.so`));
+  text.push("module_app\taccount.so", "module_app\tmenu.so");
+  return text.join("\n") + "\n";
+}
+
+export async function startBaresip(kamailio: Kamailio, userName: string, options: BaresipOptions): Promise<Baresip> {
+  const user = kamailio.users[userName];
+  if (!user) throw new Error(`no SIP user ${userName} in this world`);
+  const dir = makeWorldDir(options.label ?? `baresip-${userName}`);
+  mkdirSync(join(dir, "rec"));
+  const sipPort = await freePort();
+  const ctrlPort = await freePort();
+  const rtp = await freePortRange(20);
+  const transport = options.transport ?? "udp";
+  const proxyPort = transport === "tls" ? kamailio.ports.tls : kamailio.ports.udp;
+  writeFileSync(join(dir, "config"), config({ dir, sipPort, ctrlPort, rtp, source: options.source, modules: options.modules ?? [], rate: options.sampleRate ?? 8000 }));
+  writeFileSync(
+    join(dir, "accounts"),
+    `<${user.aor}>;auth_pass=${user.password};outbound="sip:${kamailio.host}:${proxyPort};transport=${transport}";` +
+      `regint=600;answermode=${options.answer ?? "auto"}${options.accountParams ?? ""}\n`,
+  );
+  const proc = startProcess("baresip", "baresip", ["-f", dir], { logFile: join(dir, "baresip.log"), cwd: dir });
+  await until("baresip control socket", async () => {
+    if (proc.child.exitCode !== null) throw new Error(`baresip exited: ${proc.log()}`);
+    return tcpAccepts(LOOPBACK, ctrlPort);
+  });
+
+  const sock: Socket = connect({ host: LOOPBACK, port: ctrlPort });
+  await new Promise<void>((resolve, reject) => sock.once("connect", resolve).once("error", reject));
+  const events: BaresipEvent[] = [];
+  const waiters = new Set<() => void>();
+  const pending = new Map<string, (r: BaresipResponse) => void>();
+  let buf: Buffer = Buffer.alloc(0);
+  let nextToken = 1;
+  sock.on("data", (chunk: Buffer) => {
+    const { items, rest } = takeNetstrings(Buffer.concat([buf, chunk]));
+    buf = rest;
+    for (const item of items) {
+      const msg = JSON.parse(item) as Record<string, unknown>;
+      if (msg.event) events.push(msg as BaresipEvent);
+      else if (msg.response && typeof msg.token === "string") pending.get(msg.token)?.(msg as BaresipResponse);
+    }
+    waiters.forEach((w) => w());
+  });
+  sock.on("error", () => {});
+
+  function sendCommand(command: string, params = ""): Promise<BaresipResponse> {
+    const token = String(nextToken++);
+    return new Promise((resolve) => {
+      pending.set(token, (r) => {
+        pending.delete(token);
+        resolve(r);
+      });
+      sock.write(netstring({ command, params, token }));
+    });
+  }
+
+  const self: Baresip = {
+    user,
+    dir,
+    sipPort,
+    events,
+    command: sendCommand,
+    waitEvent(match, what, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = events.find(match);
+          if (!hit) return;
+          cleanup();
+          resolve(hit);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`baresip ${userName}: no ${what} within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    async registered(timeoutMs = 30_000) {
+      // REGISTER_OK may be pushed before this control connection exists, so
+      // ask the registrar instead: our contact (this instance's port) is bound.
+      await until(`baresip ${userName} registered at Kamailio`, async () => {
+        const dump = await kamailio.registrations();
+        return dump.includes(`AoR: ${user.name}\n`) && dump.includes(`:${sipPort}`);
+      }, { timeoutMs, intervalMs: 100 });
+    },
+    recordings() {
+      const files = readdirSync(join(dir, "rec")).sort();
+      return {
+        dec: files.filter((f) => f.endsWith("-dec.wav")).map((f) => join(dir, "rec", f)),
+        enc: files.filter((f) => f.endsWith("-enc.wav")).map((f) => join(dir, "rec", f)),
+      };
+    },
+    log: () => proc.log(),
+    async stop({ keepDir = false } = {}) {
+      sock.destroy();
+      await proc.stop();
+      removeWorldDir(dir, keepDir);
+    },
+  };
+  return self;
+}

@@ -1,0 +1,23 @@
+// A fresh temporary directory per world; removed after a passing run, kept
+// (and its path printed) after a failure so the logs can be read.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+
+export function makeWorldDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `cusax-${label}-`));
+}
+
+export function removeWorldDir(dir: string, keep: boolean): void {
+  if (keep) {
+    process.stderr.write(`[world] logs kept in ${dir}\n`);
+    return;
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A password nobody hard-coded. */
+export function makePassword(): string {
+  return randomBytes(9).toString("base64url");
+}

@@ -1,0 +1,12 @@
+// The test world: real servers and peers on loopback, each in a fresh
+// temporary directory on free ports with generated users and certificates.
+export { startProsody, type Prosody, type ProsodyOptions, type XmppUser } from "./prosody.js";
+export { startKamailio, type Kamailio, type KamailioOptions, type SipUser } from "./kamailio.js";
+export { startBaresip, type Baresip, type BaresipEvent, type BaresipOptions } from "./baresip.js";
+export { startSlixPeer, type SlixPeer, type SlixEvent } from "./slix.js";
+export { makeTone, audioStat, type AudioStat } from "./audio.js";
+export { parseSipdump, startLines, type WireRecord } from "./sipdump.js";
+export { freePort, freePorts, freePortRange, LOOPBACK } from "./ports.js";
+export { until, tcpAccepts } from "./wait.js";
+export { makeWorldDir, removeWorldDir } from "./dir.js";
+export { useCleanup } from "./cleanup.js";

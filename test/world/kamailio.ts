@@ -1,0 +1,113 @@
+// Kamailio 5.6 in a private directory on free loopback ports: registrar and
+// proxy with digest authentication, GRUU, UDP/TCP/TLS/WS; sipdump keeps every
+// message in and out so tests can assert what went over the wire.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeCertificate } from "./certs.js";
+import { makePassword, makeWorldDir, removeWorldDir } from "./dir.js";
+import { kamailioConfig, kamailioTlsConfig, type KamailioPorts } from "./kamailio-cfg.js";
+import { freePort, LOOPBACK } from "./ports.js";
+import { run, startProcess, type Managed } from "./process.js";
+import { sipOptionsProbe } from "./sip-probe.js";
+import { parseSipdump, type WireRecord } from "./sipdump.js";
+import { until } from "./wait.js";
+
+export type SipUser = { name: string; aor: string; password: string };
+
+export type Kamailio = {
+  readonly domain: string;
+  readonly host: string;
+  readonly ports: KamailioPorts;
+  readonly websocketUrl: string;
+  readonly caPem: string;
+  readonly caFile: string;
+  readonly users: Record<string, SipUser>;
+  readonly dir: string;
+  readonly logFile: string;
+  /** Adds (or changes) a user at run time through the control socket. */
+  addUser(name: string, password?: string): Promise<SipUser>;
+  /** `kamcmd ul.dump` output: the registrations the registrar holds now. */
+  registrations(): Promise<string>;
+  /** Every SIP message Kamailio received or sent so far (sipdump text). */
+  wire(): string;
+  /** The same, as records (direction, addresses, text). */
+  wireRecords(): WireRecord[];
+  log(): string;
+  stop(options?: { keepDir?: boolean }): Promise<void>;
+};
+
+export type KamailioOptions = {
+  users?: string[];
+  domain?: string;
+  digestAlgorithm?: "MD5" | "SHA-256";
+  label?: string;
+};
+
+export async function startKamailio(options: KamailioOptions = {}): Promise<Kamailio> {
+  const domain = options.domain ?? "example.test";
+  const dir = makeWorldDir(options.label ?? "kamailio");
+  mkdirSync(join(dir, "sipdump"));
+  const cert = await makeCertificate(dir, domain);
+  // UDP and TCP share a port number, as SIP servers usually do.
+  const sip = await freePort();
+  const ports: KamailioPorts = { udp: sip, tcp: sip, tls: await freePort(), ws: await freePort() };
+  const users: Record<string, SipUser> = {};
+  const passwords: Record<string, string> = {};
+  for (const name of options.users ?? []) {
+    passwords[name] = makePassword();
+    users[name] = { name, aor: `sip:${name}@${domain}`, password: passwords[name] };
+  }
+  const cfgFile = join(dir, "kamailio.cfg");
+  writeFileSync(join(dir, "tls.cfg"), kamailioTlsConfig(cert.certFile, cert.keyFile));
+  writeFileSync(
+    cfgFile,
+    kamailioConfig({
+      dir, domain, ports, users: passwords,
+      digestAlgorithm: options.digestAlgorithm ?? "MD5",
+      unknownUserPassword: makePassword(),
+    }),
+  );
+  await run("kamailio", ["-c", "-f", cfgFile]);
+  const logFile = join(dir, "kamailio.log");
+  const proc: Managed = startProcess(
+    "kamailio", "kamailio",
+    ["-f", cfgFile, "-DD", "-E", "-m", "64", "-M", "8", "-P", join(dir, "kamailio.pid"), "-Y", dir],
+    { logFile, cwd: dir },
+  );
+  await until("kamailio to answer SIP OPTIONS", async () => {
+    if (proc.child.exitCode !== null) throw new Error(`kamailio exited: ${proc.log()}`);
+    return sipOptionsProbe(LOOPBACK, ports.udp, domain);
+  });
+  const wire = () =>
+    readdirSync(join(dir, "sipdump"))
+      .sort()
+      .map((f) => readFileSync(join(dir, "sipdump", f), "utf8"))
+      .join("");
+  const kamcmd = (...args: string[]) => run("kamcmd", ["-s", `unix:${dir}/kamailio.ctl`, ...args]);
+
+  return {
+    domain,
+    host: LOOPBACK,
+    ports,
+    websocketUrl: `ws://${LOOPBACK}:${ports.ws}`,
+    caPem: cert.pem,
+    caFile: cert.certFile,
+    users,
+    dir,
+    logFile,
+    async addUser(name, password = makePassword()) {
+      await kamcmd("htable.sets", "users", name, password);
+      const user = { name, aor: `sip:${name}@${domain}`, password };
+      users[name] = user;
+      return user;
+    },
+    registrations: () => kamcmd("ul.dump"),
+    wire,
+    wireRecords: () => parseSipdump(wire()),
+    log: () => proc.log(),
+    async stop({ keepDir = false } = {}) {
+      await proc.stop();
+      removeWorldDir(dir, keepDir);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Child processes of the test world: started with their output in a log file,
+// stopped by PID (SIGTERM, then SIGKILL), never left behind when the test
+// process exits.
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { createWriteStream, readFileSync } from "node:fs";
+import { once } from "node:events";
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const child of live) child.kill("SIGKILL");
+  });
+}
+
+export type Managed = {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly logFile: string;
+  /** Resolves when the process has exited (code or signal). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(graceMs?: number): Promise<void>;
+  log(): string;
+};
+
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions & { logFile: string; stdin?: "pipe" | "ignore" },
+): Managed {
+  installExitHook();
+  const out = createWriteStream(options.logFile, { flags: "a" });
+  const child = spawn(command, args, {
+    ...options,
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
+    detached: false,
+  });
+  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  live.add(child);
+  child.stdout?.pipe(out, { end: false });
+  child.stderr?.pipe(out, { end: false });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("exit", (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  const managed: Managed = {
+    name,
+    child,
+    pid: child.pid,
+    logFile: options.logFile,
+    exited,
+    async stop(graceMs = 3000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+      out.end();
+    },
+    log: () => readFileSync(options.logFile, "utf8"),
+  };
+  return managed;
+}
+
+/** Runs a command to completion; rejects with its output when it fails. */
+export async function run(command: string, args: string[], options: SpawnOptions = {}): Promise<string> {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output}`);
+  return output;
+}

@@ -1,0 +1,71 @@
+// Logging in: STARTTLS (RFC 6120 §5), direct TLS (XEP-0368), WebSocket (RFC 7395);
+// clear errors for bad credentials, an unreachable server and a wrong certificate.
+import { execFileSync } from "node:child_process";
+import { createServer as createTlsServer } from "node:tls";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startProsody, useCleanup, freePort, makeWorldDir, type Prosody } from "../index.js";
+import { makeClient } from "./helpers.js";
+
+const track = useCleanup();
+let prosody: Prosody;
+
+describe("XMPP login", () => {
+  it.each(["starttls", "tls", "ws"] as const)("logs in over %s with certificate verification", async (via) => {
+    prosody ??= track(await startProsody({ users: ["alice", "bob"] }));
+    const client = track(makeClient(prosody, "alice", { via, resource: `r-${via}` }));
+    const { jid } = await client.start();
+    expect(jid).toBe(`alice@${prosody.domain}/r-${via}`);
+    expect(client.state).toBe("online");
+    await client.stop();
+    expect(client.state).toBe("stopped");
+  });
+
+  it("a wrong password fails quickly with SaslError not-authorized", async () => {
+    prosody ??= track(await startProsody({ users: ["alice", "bob"] }));
+    const client = makeClient(prosody, "alice", { password: "not-the-password" });
+    const t0 = Date.now();
+    await expect(client.start()).rejects.toMatchObject({ kind: "sasl", condition: "not-authorized" });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(client.state).toBe("stopped");
+  });
+
+  it("an unreachable server gives a TransportError", async () => {
+    prosody ??= track(await startProsody({ users: ["alice", "bob"] }));
+    const port = await freePort();
+    const client = makeClient(prosody, "alice", { service: `xmpp://127.0.0.1:${port}` });
+    await expect(client.start()).rejects.toMatchObject({ kind: "transport", message: expect.stringContaining("ECONNREFUSED") });
+  });
+
+  it("an untrusted certificate gives a TransportError with the TLS reason", async () => {
+    prosody ??= track(await startProsody({ users: ["alice", "bob"] }));
+    const client = makeClient(prosody, "alice", { ca: [] });
+    await expect(client.start()).rejects.toMatchObject({ kind: "transport", message: expect.stringMatching(/^TLS: .*SELF_SIGNED/) });
+  });
+
+  it("a certificate for another name gives a TransportError with the TLS reason", async () => {
+    // A TLS server whose (trusted) certificate names other.test, while we expect example.test.
+    const dir = makeWorldDir("wrong-cert");
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=other.test",
+      "-addext", "subjectAltName=DNS:other.test", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem")], { stdio: "ignore" });
+    const cert = readFileSync(join(dir, "c.pem"), "utf8");
+    const server = createTlsServer({ key: readFileSync(join(dir, "k.pem")), cert }, (s) => s.end());
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const client = new (await import("../../../packages/core/src/xmpp/index.js")).XmppClient({
+        service: `xmpps://127.0.0.1:${port}`, domain: "example.test", username: "alice", password: "x", ca: cert,
+      });
+      await expect(client.start()).rejects.toMatchObject({ kind: "transport", message: expect.stringMatching(/^TLS: ERR_TLS_CERT_ALTNAME_INVALID/) });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("refuses plaintext ws:// to a non-loopback host", async () => {
+    const { XmppClient } = await import("../../../packages/core/src/xmpp/index.js");
+    const client = new XmppClient({ service: "ws://example.com/ws", domain: "example.com", username: "a", password: "b" });
+    await expect(client.start()).rejects.toMatchObject({ kind: "config" });
+  });
+});
