@@ -86,7 +86,13 @@ export async function startSlixPeer(prosody: Prosody, userName: string, options:
       await proc.stop(2000);
     },
   };
-  await waitEvent((e) => e.type === "online" || e.type === "auth_failed", "login");
-  if (events.some((e) => e.type === "auth_failed")) throw new Error(`slix peer ${jid}: authentication failed`);
+  const login = await waitEvent((e) => e.type === "online" || e.type === "auth_failed", "login").catch(async (err: Error) => {
+    await peer.stop();
+    throw err;
+  });
+  if (login.type === "auth_failed") {
+    await peer.stop();
+    throw new Error(`slix peer ${jid}: authentication failed`);
+  }
   return peer;
 }
