@@ -1,5 +1,5 @@
 // @cusax/core: the library's only entry. No I/O at import time.
 export * from "./util/index.js";
 // Inspecting SIP traffic with our parser (one datagram's worth per call).
-export { parseSipMessage, serializeSipMessage, SipParseError } from "./sip/message/index.js";
+export { parseSipMessage, serializeSipMessage, serializeUri, SipParseError } from "./sip/message/index.js";
 export type { SipMessage, SipRequest, SipResponse } from "./sip/message/index.js";
