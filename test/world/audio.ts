@@ -10,7 +10,8 @@ export async function makeTone(file: string, hz: number, options: { seconds?: nu
 export type AudioStat = { seconds: number; rms: number; frequency: number };
 
 export async function audioStat(file: string): Promise<AudioStat> {
-  const out = await run("sox", [file, "-n", "stat"]);
+  // Mixed down to one channel: baresip records Opus calls in stereo.
+  const out = await run("sox", [file, "-n", "channels", "1", "stat"]);
   const num = (label: string) => {
     const m = new RegExp(`${label}:\\s*(-?[0-9.]+)`).exec(out);
     if (!m?.[1]) throw new Error(`sox stat gave no "${label}" for ${file}:\n${out}`);

@@ -2,7 +2,7 @@
 // world's Kamailio, plays a WAV file as its microphone, records what it
 // receives and sends (sndfile), and is driven over ctrl_tcp (JSON in
 // netstrings) with its events pushed back on the same socket.
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Kamailio, SipUser } from "./kamailio.js";
@@ -97,7 +97,8 @@ export async function startBaresip(kamailio: Kamailio, userName: string, options
   if (!user) throw new Error(`no SIP user ${userName} in this world`);
   const dir = makeWorldDir(options.label ?? `baresip-${userName}`);
   mkdirSync(join(dir, "rec"));
-  const sipPort = await freePort();
+  // SIP on UDP/TCP at sipPort, TLS at sipPort + 1 (baresip's rule).
+  const [sipPort] = await freePortRange(2, { tcp: true });
   const ctrlPort = await freePort();
   const rtp = await freePortRange(20);
   const transport = options.transport ?? "udp";
@@ -172,10 +173,12 @@ export async function startBaresip(kamailio: Kamailio, userName: string, options
     },
     async registered(timeoutMs = 30_000) {
       // REGISTER_OK may be pushed before this control connection exists, so
-      // ask the registrar instead: our contact (this instance's port) is bound.
+      // ask the registrar instead: a binding with this instance's UUID (the
+      // uuid module writes it at start-up) under this AoR.
+      const uuid = readFileSync(join(dir, "uuid"), "utf8").trim();
       await until(`baresip ${userName} registered at Kamailio`, async () => {
         const dump = await kamailio.registrations();
-        return dump.includes(`AoR: ${user.name}\n`) && dump.includes(`:${sipPort}`);
+        return dump.includes(`AoR: ${user.name}\n`) && dump.includes(`Instance: <urn:uuid:${uuid}>`);
       }, { timeoutMs, intervalMs: 100 });
     },
     recordings() {

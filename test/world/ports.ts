@@ -46,13 +46,17 @@ export async function freePorts(n: number): Promise<number[]> {
   return out;
 }
 
-/** `count` consecutive even-started ports free on UDP (RTP needs pairs). */
-export async function freePortRange(count: number): Promise<[number, number]> {
+/**
+ * `count` consecutive ports starting at an even number, free on UDP (RTP
+ * needs pairs) and, with `tcp`, on TCP too (baresip listens for TLS on its
+ * SIP port + 1).
+ */
+export async function freePortRange(count: number, { tcp = false } = {}): Promise<[number, number]> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20000 + 2 * Math.floor(Math.random() * 10000);
     const range = Array.from({ length: count }, (_, i) => base + i);
     if (range.some((p) => given.has(p))) continue;
-    const ok = await Promise.all(range.map((p) => udpFree(p)));
+    const ok = await Promise.all(range.map(async (p) => (await udpFree(p)) && (!tcp || (await tcpPort(p)) === p)));
     if (ok.every(Boolean)) {
       range.forEach((p) => given.add(p));
       return [base, base + count - 1];
