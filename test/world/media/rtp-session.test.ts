@@ -1,14 +1,15 @@
+// Loopback UDP: two RTP sessions exchanging real datagrams (a world test: it uses sockets).
 // Two RTP sessions on loopback UDP. Time is a FakeClock per side; the test
 // waits for delivery events (never a fixed sleep).
 import { createSocket } from "node:dgram";
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeClock } from "../../util/clock.js";
-import { waitFor } from "../../util/events.js";
-import { dominantFrequency } from "../analysis.js";
-import { createPcmuCodec } from "../codecs/g711.js";
-import { MemorySink, ToneSource } from "../source.js";
-import type { SrtpKeyMaterial } from "../srtp/srtp-context.js";
-import { RtpSession, type RtpSessionOptions } from "./rtp-session.js";
+import { FakeClock } from "../../../packages/core/src/util/clock.js";
+import { waitFor } from "../../../packages/core/src/util/events.js";
+import { dominantFrequency } from "../../../packages/core/src/media/analysis.js";
+import { createPcmuCodec } from "../../../packages/core/src/media/codecs/g711.js";
+import { MemorySink, ToneSource } from "../../../packages/core/src/media/source.js";
+import type { SrtpKeyMaterial } from "../../../packages/core/src/media/srtp/srtp-context.js";
+import { RtpSession, type RtpSessionOptions } from "../../../packages/core/src/media/rtp/rtp-session.js";
 
 const open: RtpSession[] = [];
 afterEach(() => open.splice(0).forEach((s) => s.close()));
