@@ -10,7 +10,8 @@ stdin  (commands): {"cmd": "send", "to": JID, "body": TEXT, "thread": ID?, "id":
                    "presence" with "reach": [URI]; {"cmd": "deny"|"unsubscribe", "to"};
                    {"cmd": "publish_activity", "general", "specific"?} / {"cmd": "stop_activity"};
                    {"cmd": "publish_reach", "uris": [URI]}; {"cmd": "echo", "on": bool};
-                   {"cmd": "disco", "to": JID, "node"?}; {"cmd": "rtt", "to": JID, "count": N}
+                   {"cmd": "disco", "to": JID, "node"?}; {"cmd": "ping", "to": JID} -> {"type": "pong"};
+                   {"cmd": "rtt", "to": JID, "count": N}
                    (round trips to an echoing peer, reported as {"type": "rtt", "samples": [ms]})
 stdout (events):   {"type": "online", "jid": FULLJID}
                    {"type": "message", "from", "to", "body", "thread", "id", "mtype"}
@@ -162,6 +163,9 @@ class Peer(slixmpp.ClientXMPP):
             await self["xep_0108"].stop()
         elif cmd == "publish_reach":
             await self["xep_0152"].publish_reachability([{"uri": u} for u in c["uris"]])
+        elif cmd == "ping":
+            rtt = await self["xep_0199"].ping(jid=c["to"], timeout=10)
+            emit({"type": "pong", "from": c["to"], "rtt": rtt})
         elif cmd == "rtt":
             samples = []
             for i in range(int(c.get("count", 100))):
@@ -195,6 +199,21 @@ class Peer(slixmpp.ClientXMPP):
         emit({"type": "ack", "cmd": cmd})
 
 
+def glue_values(argv):
+    """base64url passwords may start with '-', which argparse takes for an option:
+    glue each value to its flag ("--password=-x") before parsing."""
+    out = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in ("--jid", "--password") and i + 1 < len(argv):
+            out.append("%s=%s" % (argv[i], argv[i + 1]))
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jid", required=True)
@@ -202,7 +221,7 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--cafile")
-    args = ap.parse_args()
+    args = ap.parse_args(glue_values(sys.argv[1:]))
 
     peer = Peer(args)
     if args.cafile:

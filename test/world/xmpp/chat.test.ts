@@ -34,10 +34,11 @@ beforeAll(async () => {
 describe("XMPP chat with slixmpp", () => {
   it("we send with a fresh thread and get a receipt", async () => {
     const receipt = next(alice, "receipt");
-    const sent = await alice.sendMessage({ to: bob.jid, body: "hello bob", requestReceipt: true });
+    const reach = [{ uri: `sip:alice@${prosody.domain};gr=urn:uuid:1` }, { uri: `sip:alice@${prosody.domain}` }];
+    const sent = await alice.sendMessage({ to: bob.jid, body: "hello bob", requestReceipt: true, reach });
     expect(sent.thread).toMatch(/^[0-9a-f]{32}$/);
     const got = await bob.waitEvent((e) => e.type === "message" && e.body === "hello bob", "our message");
-    expect(got).toMatchObject({ thread: sent.thread, receipt_request: true, id: sent.id, origin_id: sent.id });
+    expect(got).toMatchObject({ thread: sent.thread, receipt_request: true, id: sent.id, origin_id: sent.id, reach: reach.map((r) => r.uri) });
     expect(await receipt).toMatchObject({ id: sent.id, from: bob.jid });
   });
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createServer, type Server, type TLSSocket } from "node:tls";
 import { makeWorldDir, removeWorldDir } from "../index.js";
 
-export type FakeServer = { port: number; domain: string; caPem: string; connections: number; stop(): Promise<void> };
+export type FakeServer = { port: number; domain: string; caPem: string; connections: number; streamErrors: string[]; stop(): Promise<void> };
 
 const HEADER = (domain: string, n: number) =>
   `<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='s${n}' from='${domain}' version='1.0'>`;
@@ -20,6 +20,7 @@ export async function startFakeServer(afterPresence: (string | Buffer)[]): Promi
     "-addext", `subjectAltName=DNS:${domain}`, "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem")], { stdio: "ignore" });
   const caPem = readFileSync(join(dir, "c.pem"), "utf8");
   const state = { connections: 0 };
+  const streamErrors: string[] = [];
   const server: Server = createServer({ key: readFileSync(join(dir, "k.pem")), cert: caPem }, (socket) => {
     const n = state.connections++;
     script(socket, n, afterPresence[Math.min(n, afterPresence.length - 1)] ?? "");
@@ -33,6 +34,7 @@ export async function startFakeServer(afterPresence: (string | Buffer)[]): Promi
     get connections() {
       return state.connections;
     },
+    streamErrors,
     async stop() {
       await new Promise((r) => server.close(r));
       removeWorldDir(dir, false);
@@ -61,6 +63,8 @@ export async function startFakeServer(afterPresence: (string | Buffer)[]): Promi
           const id = /id=["']([^"']+)/.exec(step.text)?.[1] ?? "x";
           const bind = step.text.includes("xmpp-bind") ? `<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@${domain}/r${n}</jid></bind>` : "";
           socket.write(`<iq type='result' id='${id}'>${bind}</iq>`);
+        } else if (step.kind === "other" && step.text.startsWith("<stream:error")) {
+          streamErrors.push(/<stream:error><([\w-]+)/.exec(step.text)?.[1] ?? "?");
         } else if (step.kind === "presence" && !sent) {
           sent = true;
           socket.write(payload);
@@ -76,7 +80,7 @@ type Step = { kind: "header" | "auth" | "iq" | "presence" | "other"; text: strin
 function nextStep(buffer: string): Step | undefined {
   const header = /^\s*(<\?xml[^>]*\?>)?\s*<stream:stream[^>]*>/.exec(buffer);
   if (header) return { kind: "header", text: header[0], length: header[0].length };
-  const el = /^\s*<(\w+)[^>]*?(\/>|>[\s\S]*?<\/\1>)/.exec(buffer);
+  const el = /^\s*<([\w:]+)[^>]*?(\/>|>[\s\S]*?<\/\1>)/.exec(buffer);
   if (!el) return undefined;
   const name = el[1] ?? "";
   const kind = name === "auth" ? "auth" : name === "iq" ? "iq" : name === "presence" ? "presence" : "other";

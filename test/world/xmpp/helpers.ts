@@ -36,8 +36,3 @@ export function next<K extends keyof XmppEvents>(
 ): Promise<XmppEvents[K]> {
   return waitFor(client, event, match, { timeoutMs });
 }
-
-/** For useCleanup: stopping a client is its `stop()`. */
-export function stoppable(client: XmppClient): XmppClient & { stop(): Promise<void> } {
-  return client;
-}

@@ -41,6 +41,8 @@ describe("hostile server input", () => {
     expect(errors.map((e) => `${e.kind}:${"condition" in e ? String(e.condition) : ""}`)).toEqual(
       expect.arrayContaining(["stream:restricted-xml", "stream:policy-violation", "stream:not-well-formed"]),
     );
+    // RFC 6120 §4.9.3: the server was told why, with the specific condition.
+    expect(server.streamErrors).toEqual(expect.arrayContaining(["restricted-xml", "policy-violation"]));
     // Nothing from the hostile stanzas got through.
     expect(messages.map((m) => m.body)).toEqual(["still alive"]);
     expect(client.state).toBe("online");

@@ -2,11 +2,12 @@
 // clear errors for bad credentials, an unreachable server and a wrong certificate.
 import { execFileSync } from "node:child_process";
 import { createServer as createTlsServer } from "node:tls";
+import { createServer as createTcpServer } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startProsody, useCleanup, freePort, makeWorldDir, type Prosody } from "../index.js";
-import { makeClient } from "./helpers.js";
+import { startProsody, useCleanup, freePort, makeWorldDir, removeWorldDir, type Prosody } from "../index.js";
+import { makeClient, next } from "./helpers.js";
 
 const track = useCleanup();
 let prosody: Prosody;
@@ -60,6 +61,7 @@ describe("XMPP login", () => {
       await expect(client.start()).rejects.toMatchObject({ kind: "transport", message: expect.stringMatching(/^TLS: ERR_TLS_CERT_ALTNAME_INVALID/) });
     } finally {
       server.close();
+      removeWorldDir(dir, false);
     }
   });
 
@@ -67,5 +69,48 @@ describe("XMPP login", () => {
     const { XmppClient } = await import("../../../packages/core/src/xmpp/index.js");
     const client = new XmppClient({ service: "ws://example.com/ws", domain: "example.com", username: "a", password: "b" });
     await expect(client.start()).rejects.toMatchObject({ kind: "config" });
+  });
+
+  it("refuses to authenticate on xmpp:// when the server offers no STARTTLS", async () => {
+    const server = createTcpServer((s) => {
+      s.once("data", () =>
+        s.write(
+          "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='x' from='example.test' version='1.0'>" +
+            "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>",
+        ),
+      );
+      s.on("data", (d) => {
+        if (d.toString().includes("<auth")) s.write("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+      });
+      s.on("error", () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const { XmppClient } = await import("../../../packages/core/src/xmpp/index.js");
+      const client = new XmppClient({ service: `xmpp://127.0.0.1:${port}`, domain: "example.test", username: "alice", password: "secret" });
+      await expect(client.start()).rejects.toMatchObject({ kind: "transport", message: expect.stringContaining("STARTTLS") });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("keeps a versioned roster: an unchanged roster is not sent again (RFC 6121 §2.6)", async () => {
+    prosody ??= track(await startProsody({ users: ["alice", "bob"] }));
+    const first = makeClient(prosody, "alice");
+    await first.start();
+    const bob = `bob@${prosody.domain}`;
+    const added = next(first, "rosterChange", (c) => c.kind === "set" && c.item.jid === bob);
+    await first.rosterAdd({ jid: bob, name: "Bob" });
+    await added;
+    const ver = first.rosterVersion;
+    expect(ver).toBeTruthy();
+    await first.stop();
+    // Seeded with that version plus an item the server never had: an "unchanged" answer keeps it.
+    const items = [...first.roster(), { jid: "ghost@example.invalid", subscription: "none" as const, groups: [] }];
+    const second = makeClient(prosody, "alice", { roster: { ver: ver!, items } });
+    await second.start();
+    expect(second.roster().map((i) => i.jid).sort()).toEqual([bob, "ghost@example.invalid"]);
+    await second.stop();
   });
 });

@@ -11,7 +11,7 @@ let alice: XmppClient;
 let bob: SlixPeer;
 
 beforeAll(async () => {
-  prosody = track(await startProsody({ users: ["alice", "bob"] }));
+  prosody = track(await startProsody({ users: ["alice", "bob", "carol"] }));
   bob = track(await startSlixPeer(prosody, "bob", { resource: "slix" }));
   alice = track(makeClient(prosody, "alice"));
   await alice.start();
@@ -65,6 +65,7 @@ describe("XMPP presence with slixmpp", () => {
     await bob.command({ cmd: "presence", status: "caps please" });
     const { info } = await caps;
     expect(info.features).toContain("http://jabber.org/protocol/disco#info");
+    expect(alice.capsOf(bob.jid)?.features).toContain("urn:xmpp:reach:0");
   });
 
   it("activity and reach over PEP, both ways", async () => {
@@ -92,5 +93,14 @@ describe("XMPP presence with slixmpp", () => {
     await bob.command({ cmd: "presence", type: "unavailable" });
     await gone;
     await until("bob gone from the table", () => alice.presencesOf(`bob@${prosody.domain}`).length === 0);
+  });
+
+  it("answers XMPP pings (XEP-0199) and sends directed presence with reach to a non-contact", async () => {
+    await bob.command({ cmd: "ping", to: alice.jid });
+    await bob.waitEvent((e) => e.type === "pong", "our pong");
+    const carol = track(await startSlixPeer(prosody, "carol", { resource: "slix" }));
+    await alice.sendDirectedPresence(carol.jid, { status: "just for you", reach: [{ uri: `sip:alice@${prosody.domain}` }] });
+    const p = await carol.waitEvent((e) => e.type === "presence" && e.status === "just for you", "directed presence");
+    expect(p).toMatchObject({ reach: [`sip:alice@${prosody.domain}`], caps_ver: alice.capsVer });
   });
 });

@@ -45,6 +45,8 @@ export type SessionOptions = EntityOptions & {
   ping?: { intervalMs: number; timeoutMs: number };
   /** A reconnect attempt that is not online by then is abandoned. */
   attemptTimeoutMs?: number;
+  /** For tests: builds the @xmpp entity. */
+  createEntity?: (o: EntityOptions) => Entity;
 };
 
 export class Session {
@@ -83,7 +85,7 @@ export class Session {
   async start(signal?: AbortSignal): Promise<string> {
     if (this.state === "online" || this.state === "connecting") throw new TransportError(`already ${this.state}`);
     this.move("connecting");
-    const entity = createEntity(this.options);
+    const entity = (this.options.createEntity ?? createEntity)(this.options);
     this.entity = entity;
     this.wire(entity);
     this.owner.entityCreated(entity);
@@ -110,15 +112,22 @@ export class Session {
     const was = this.state;
     if (was !== "stopped") this.move("stopped");
     const entity = this.entity;
+    // Online: close the stream politely (the server then ends the session, no XEP-0198 hibernation).
+    // Otherwise the link is broken or hostile: don't wait for the server's </stream>.
+    if (entity && was !== "online") this.dropLink();
     if (entity) await entity.stop().catch(() => undefined);
-    if (was === "online") this.owner.linkLost(false);
+    // Everyone who saw us online (or waiting to come back) hears that we are gone for good.
+    const everOnline = was === "online" || was === "disconnected" || (was === "connecting" && this.attempt > 0);
+    if (everOnline) this.owner.linkLost(false);
   }
 
   private wire(entity: Entity): void {
     const on = (event: string, fn: (...args: never[]) => unknown) => entity.on(event, fn);
     on("error", (e: unknown) => this.onError(toCusaxError(e)));
-    on("online", () => void this.onSession(false));
-    entity.streamManagement.on("resumed", () => void this.onSession(true));
+    const session = (resumed: boolean) =>
+      this.onSession(resumed).catch((e: unknown) => this.options.logger.error("xmpp session set-up failed", { error: String(e) }));
+    on("online", () => void session(false));
+    entity.streamManagement.on("resumed", () => void session(true));
     entity.streamManagement.on("fail", (el: Element) => this.owner.unacked(el));
     on("disconnect", () => this.onDisconnect());
     on("element", () => this.keepAlive.activity());
@@ -128,7 +137,9 @@ export class Session {
   private onError(err: CusaxError): void {
     this.options.logger.warn("xmpp error", { error: err.message, kind: err.kind });
     this.owner.error(err);
-    if (isPermanent(err) && this.state === "connecting" && this.attempt > 0) void this.shutdown();
+    // A reconnect that meets a failure retrying cannot fix (password changed, bad certificate) gives up.
+    if (isPermanent(err) && this.state === "connecting" && this.attempt > 0)
+      this.shutdown().catch((e: unknown) => this.options.logger.error("xmpp shutdown failed", { error: String(e) }));
   }
 
   private async onSession(resumed: boolean): Promise<void> {
@@ -159,7 +170,7 @@ export class Session {
     this.options.logger.info("xmpp reconnect scheduled", { delayMs: delay, attempt: this.attempt + 1 });
     this.retry = this.options.clock.setTimeout(() => {
       this.retry = undefined;
-      void this.reconnect();
+      this.reconnect().catch((e: unknown) => this.options.logger.error("xmpp reconnect failed", { error: String(e) }));
     }, delay);
   }
 
@@ -195,12 +206,17 @@ export class Session {
 
   private dead(): void {
     this.options.logger.warn("xmpp server did not answer a ping: reconnecting");
-    void this.entity?.disconnect().catch(() => undefined);
+    this.dropLink();
   }
 
-  /** Drops the link as if the network failed (tests, and bad input handling). */
+  /**
+   * Drops the link as a network failure would: the socket is destroyed without
+   * closing the stream, so the server keeps the session for XEP-0198 resumption.
+   */
   dropLink(): void {
-    void this.entity?.disconnect().catch(() => undefined);
+    const socket = this.entity?.socket as { destroy?: () => void } | null | undefined;
+    if (socket?.destroy) socket.destroy();
+    else void this.entity?.disconnect().catch(() => undefined);
   }
 }
 

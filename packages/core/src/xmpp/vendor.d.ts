@@ -119,6 +119,7 @@ declare module "@xmpp/client" {
     _attachSocket(socket: unknown): void;
     _onElement(el: Element): void;
     _onData(data: Buffer | string): void;
+    _attachParser(parser: Parser): void;
     parser: Parser | null;
     _streamError(condition: string, children?: Element[]): Promise<unknown>;
     reconnect: Listenable & { stop(): void; start(): void };

@@ -2,34 +2,27 @@
 // outside xmpp/ uses. Typed events out, async methods with AbortSignal in.
 import type { Entity, Element } from "@xmpp/client";
 import { Emitter } from "../util/events.js";
-import { realClock, type Clock } from "../util/clock.js";
+import { realClock } from "../util/clock.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { TransportError, type CusaxError } from "../util/errors.js";
 import { Session, abortable } from "./session.js";
-import type { BackoffOptions } from "./connection/backoff.js";
+import type { XmppClientOptions, SendMessageOptions, OwnPresence } from "./client-options.js";
 import { toCusaxError } from "./connection/errors.js";
 import type { ClientState, XmppEvents } from "./client-events.js";
 import { handleMessageStanza, handlePresenceStanza, type InboundContext } from "./inbound.js";
 import { OwnCaps } from "./own-caps.js";
 import { CapsResolver } from "./caps/caps-resolver.js";
-import { MemoryCapsCache, type CapsCache } from "./caps/caps-cache.js";
-import { NS_DISCO_INFO, serializeDiscoInfo, type DiscoIdentity, type DiscoInfo } from "./caps/disco-info.js";
+import { MemoryCapsCache } from "./caps/caps-cache.js";
+import type { DiscoInfo } from "./caps/disco-info.js";
 import { MessageDedup } from "./chat/dedup.js";
 import { ThreadBook, newMessageId } from "./chat/thread.js";
-import { serializeMessage, serializeReceipt, NS_STANZAS, type ChatState } from "./chat/message.js";
-import { PresenceTable, type ResourcePresence } from "./presence/presence-table.js";
-import { serializePresence, type OutgoingPresence, type Show } from "./presence/presence.js";
+import { serializeMessage, serializeReceipt, type ChatState } from "./chat/message.js";
+import type { ResourcePresence } from "./presence/presence-table.js";
+import { Contacts } from "./contacts.js";
+import { serializePresence, type OutgoingPresence } from "./presence/presence.js";
 import { RosterBook } from "./roster/roster-book.js";
-import {
-  NS_ROSTER,
-  NS_ROSTERVER,
-  parseRosterPush,
-  parseRosterResult,
-  serializeRosterGet,
-  serializeRosterSet,
-  serializeSubscription,
-  type RosterItem,
-} from "./roster/roster.js";
+import { NS_ROSTERVER, parseRosterResult, serializeRosterGet, serializeRosterSet, serializeSubscription, type RosterItem } from "./roster/roster.js";
+import { registerIqHandlers } from "./iq-handlers.js";
 import { serializeCarbonsEnable } from "./carbons/carbons.js";
 import { catchUpArchive, type CatchUpOptions, type CatchUpResult } from "./archive/catch-up.js";
 import type { ReachAddr } from "./reach/reach.js";
@@ -39,51 +32,15 @@ import * as profile from "./profile.js";
 import { xml } from "./xml.js";
 import { bareJid } from "./jid.js";
 
-export type XmppClientOptions = {
-  /** xmpp://host:port (STARTTLS), xmpps://host:port (XEP-0368), ws(s)://host:port/path (RFC 7395). */
-  service: string;
-  domain: string;
-  username: string;
-  password: string;
-  resource?: string;
-  /** PEM certificate(s) trusted in addition to the system roots. */
-  ca?: string | string[];
-  clock?: Clock;
-  logger?: Logger;
-  identity?: DiscoIdentity;
-  capsNode?: string;
-  /** Features advertised besides the base ones (changeable with setFeatures). */
-  features?: string[];
-  capsCache?: CapsCache;
-  backoff?: BackoffOptions;
-  ping?: { intervalMs: number; timeoutMs: number };
-  iqTimeoutMs?: number;
-  maxStanzaBytes?: number;
-  /** Archive id to resume catch-up from (persisted by the store). */
-  archiveAfterId?: string;
-};
-
-export type SendMessageOptions = {
-  to: string;
-  body?: string;
-  /** Defaults to the conversation's thread with this peer (fresh, or the peer's). */
-  thread?: string;
-  requestReceipt?: boolean;
-  chatState?: ChatState;
-  extensions?: Element[];
-  type?: "chat" | "normal";
-};
-
-export type OwnPresence = { show?: Show; status?: string; priority?: number; reach?: readonly ReachAddr[] };
+export type { XmppClientOptions, SendMessageOptions, OwnPresence } from "./client-options.js";
 
 export class XmppClient extends Emitter<XmppEvents> {
   private readonly session: Session;
   private readonly log: Logger;
   private readonly caps: OwnCaps;
-  private readonly resolver: CapsResolver;
+  private readonly contacts: Contacts;
   private readonly dedup = new MessageDedup();
   private readonly threads = new ThreadBook();
-  private readonly presences = new PresenceTable();
   private readonly rosterBook = new RosterBook();
   private readonly mamQueries = new Set<string>();
   private readonly pending: Element[] = [];
@@ -96,8 +53,10 @@ export class XmppClient extends Emitter<XmppEvents> {
     super();
     this.log = (options.logger ?? silentLogger).child("xmpp");
     this.caps = new OwnCaps(options.capsNode, options.identity, options.features);
-    this.resolver = new CapsResolver(options.capsCache ?? new MemoryCapsCache(), (jid, node) => this.discoInfo(jid, node));
+    const resolver = new CapsResolver(options.capsCache ?? new MemoryCapsCache(), (jid, node) => this.discoInfo(jid, node));
+    this.contacts = new Contacts(resolver, (event, payload) => this.emit(event, payload), this.log);
     this.lastArchive = options.archiveAfterId;
+    if (options.roster) this.rosterBook.load({ kind: "full", ver: options.roster.ver, items: options.roster.items });
     const ca = options.ca === undefined ? undefined : Array.isArray(options.ca) ? options.ca : [options.ca];
     this.session = new Session(
       { ...options, ca, clock: options.clock ?? realClock, logger: this.log },
@@ -113,6 +72,15 @@ export class XmppClient extends Emitter<XmppEvents> {
       },
     );
     this.inbound = this.makeInbound();
+  }
+
+  /** A listener that throws must not break the protocol handling that emitted the event. */
+  override emit<K extends keyof XmppEvents>(event: K, payload: XmppEvents[K]): void {
+    try {
+      super.emit(event, payload);
+    } catch (err) {
+      this.log.error(`a ${String(event)} listener threw`, { error: String(err) });
+    }
   }
 
   get state(): ClientState {
@@ -191,9 +159,18 @@ export class XmppClient extends Emitter<XmppEvents> {
   roster(): RosterItem[] {
     return this.rosterBook.all();
   }
+  /** RFC 6121 §2.6 version of the roster we hold (persist it with roster()). */
+  get rosterVersion(): string | undefined {
+    return this.rosterBook.ver;
+  }
   /** Every available resource of a contact, as last seen. */
   presencesOf(jid: string): ResourcePresence[] {
-    return this.presences.resources(jid);
+    return this.contacts.presences.resources(jid);
+  }
+
+  /** The verified caps (XEP-0115) of a contact's resource, once learnt; see the `caps` event. */
+  capsOf(fullJid: string): DiscoInfo | undefined {
+    return this.contacts.capsOf(fullJid);
   }
 
   async discoInfo(jid: string, node?: string, signal?: AbortSignal): Promise<DiscoInfo> {
@@ -239,7 +216,7 @@ export class XmppClient extends Emitter<XmppEvents> {
   }
 
   /** Sends an IQ and waits for its result; a type='error' answer rejects with StanzaError. */
-  async iq(el: Element, signal?: AbortSignal): Promise<Element> {
+  private async iq(el: Element, signal?: AbortSignal): Promise<Element> {
     const entity = this.session.entity;
     if (!entity || !this.session.online) throw new TransportError("XMPP not connected");
     try {
@@ -287,24 +264,17 @@ export class XmppClient extends Emitter<XmppEvents> {
     entity.on("nonza", ((el: Element) => {
       if (el.is("features", "http://etherx.jabber.org/streams") && el.getChild("bind")) this.rosterVersioning = !!el.getChild("ver", NS_ROSTERVER);
     }) as never);
-    entity.iqCallee.get(NS_DISCO_INFO, "query", ({ element }) => {
-      const node = element.attrs.node;
-      if (!this.caps.answers(node)) return xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: NS_STANZAS }));
-      return serializeDiscoInfo({ ...this.caps.info(), ...(node ? { node } : {}) });
-    });
-    entity.iqCallee.set(NS_ROSTER, "query", ({ stanza }) => {
-      const push = parseRosterPush(stanza, this.jid);
-      if (push.kind === "rejected") {
-        this.log.warn("rejected roster push", { reason: push.reason });
-        return xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: NS_STANZAS }));
-      }
-      const change = this.rosterBook.apply(push);
-      if (change) this.emit("rosterChange", change);
-      return true;
+    registerIqHandlers(entity, {
+      caps: this.caps,
+      roster: this.rosterBook,
+      log: this.log,
+      ourJid: () => this.jid,
+      rosterChanged: (change) => this.emit("rosterChange", change),
     });
   }
 
   private async sessionStarted(): Promise<void> {
+    this.contacts.forget();
     const steps: [string, () => Promise<unknown>][] = [
       ["roster", () => this.fetchRoster()],
       ["carbons", () => this.iq(serializeCarbonsEnable())],
@@ -317,7 +287,7 @@ export class XmppClient extends Emitter<XmppEvents> {
   }
 
   private sessionResumed(jid: string): void {
-    void this.flushPending();
+    this.flushPending().catch((e: unknown) => this.log.warn("could not send queued stanzas", { error: String(e) }));
     this.emit("online", { jid, resumed: true });
   }
 
@@ -332,12 +302,8 @@ export class XmppClient extends Emitter<XmppEvents> {
   }
 
   private linkLost(willReconnect: boolean, error?: CusaxError): void {
-    // RFC 6121 §4.6: without a session we know nothing about anyone's presence.
-    for (const r of this.presences.all()) {
-      const jid = r.resource ? `${bareJid(r.from)}/${r.resource}` : bareJid(r.from);
-      this.emit("presence", { jid, bare: bareJid(r.from), resource: r.resource, available: false, presence: { ...r, type: "unavailable" } });
-    }
-    this.presences.clear();
+    // A resumed stream (XEP-0198) keeps presence state; a new session or stop() forgets it.
+    if (!willReconnect) this.contacts.forget();
     this.emit("offline", error ? { willReconnect, error } : { willReconnect });
   }
 
@@ -348,7 +314,10 @@ export class XmppClient extends Emitter<XmppEvents> {
   private onStanza(el: Element): void {
     try {
       if (el.name === "message") handleMessageStanza(this.inbound, el);
-      else if (el.name === "presence") handlePresenceStanza(this.inbound, el);
+      else if (el.name === "presence") {
+        handlePresenceStanza(this.inbound, el);
+        if (el.attrs.from) this.contacts.presenceSeen(el.attrs.from);
+      }
     } catch (e) {
       this.log.error("failed to handle a stanza", { error: String(e), stanza: el.toString().slice(0, 500) });
     }
@@ -361,18 +330,12 @@ export class XmppClient extends Emitter<XmppEvents> {
       log: this.log,
       dedup: this.dedup,
       threads: this.threads,
-      presences: this.presences,
+      presences: this.contacts.presences,
       mamQueries: this.mamQueries,
       isInRoster: (bare) => this.rosterBook.get(bare) !== undefined,
       sendReceipt: (to, id, thread) => void this.send(serializeReceipt(to, id, newMessageId(), thread), false).catch(() => undefined),
       noteArchiveId: (id) => (this.lastArchive = id),
-      presenceCaps: (p) => {
-        if (!p.caps) return;
-        this.resolver.resolve(p.from, p.caps).then(
-          (info) => info && this.emit("caps", { jid: p.from, info }),
-          (e: unknown) => this.log.debug("caps lookup failed", { jid: p.from, error: String(e) }),
-        );
-      },
+      presenceCaps: (p) => this.contacts.learnCaps(p),
     };
   }
 }

@@ -38,6 +38,11 @@ describe("chat messages", () => {
     expect(parseMessage(parseXml(el.toString()))).toMatchObject({ body: "hi & bye", thread: "t1", originId: "m-1" });
   });
 
+  it("carries reach when asked (protocol.md §4)", () => {
+    const el = serializeMessage({ to: "b@x", id: "r1", body: "call me", reach: [{ uri: "sip:a@x;gr=1" }, { uri: "sip:a@x" }] });
+    expect(parseMessage(parseXml(el.toString()))?.reach).toEqual([{ uri: "sip:a@x;gr=1" }, { uri: "sip:a@x" }]);
+  });
+
   it("a bare chat state is not stored and never asks a receipt", () => {
     const el = serializeMessage({ to: "b@x", id: "c1", chatState: "composing", requestReceipt: true });
     expect(el.getChild("request")).toBeUndefined();

@@ -1,7 +1,7 @@
 // RFC 6121 §5 chat messages with XEP-0201 threads, XEP-0184 receipts, XEP-0085
 // chat states, XEP-0359 origin-id/stanza-id, XEP-0203 delay and XEP-0152 reach.
 import { xml, type Element } from "../xml.js";
-import { parseReach, NS_REACH, type ReachAddr } from "../reach/reach.js";
+import { parseReach, serializeReach, NS_REACH, type ReachAddr } from "../reach/reach.js";
 import { bareJid } from "../jid.js";
 
 export const NS_RECEIPTS = "urn:xmpp:receipts";
@@ -23,6 +23,7 @@ export type OutgoingMessage = {
   /** XEP-0184 §5.1: ask for a receipt (only with a body). */
   requestReceipt?: boolean;
   chatState?: ChatState;
+  reach?: readonly ReachAddr[];
   extensions?: Element[];
 };
 
@@ -57,6 +58,7 @@ export function serializeMessage(m: OutgoingMessage): Element {
   if (m.requestReceipt && m.body !== undefined) children.push(xml("request", { xmlns: NS_RECEIPTS }));
   if (m.chatState) children.push(xml(m.chatState, { xmlns: NS_CHATSTATES }));
   children.push(xml("origin-id", { xmlns: NS_SID, id: m.id }));
+  if (m.reach && m.reach.length) children.push(serializeReach(m.reach));
   children.push(...(m.extensions ?? []));
   // XEP-0085 §5.5 / XEP-0334: a bare chat state is not worth storing.
   if (m.body === undefined && m.chatState) children.push(xml("no-store", { xmlns: "urn:xmpp:hints" }));

@@ -77,3 +77,53 @@ describe("connection policy", () => {
     expect(toCusaxError(Object.assign(new Error("x"), { name: "StanzaError", condition: "item-not-found", type: "cancel" }))).toMatchObject({ kind: "stanza" });
   });
 });
+
+describe("SCRAM server signature (RFC 5802 §3)", () => {
+  it("a wrong v= in <success/> ends the login with a SaslError", async () => {
+    const { EventEmitter } = await import("node:events");
+    const { ScramExchange } = await import("./sasl-scram.js");
+    const { verifyServerSignature } = await import("./entity.js");
+    const { parseXml } = await import("../xml.js");
+    const x = new ScramExchange("sha1", { username: "user", password: "pencil" }, "fyko+d2lbbFgONRv9qkxdawL");
+    x.clientFinal("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096");
+    const make = () => {
+      const e = Object.assign(new EventEmitter(), { disconnects: 0, disconnect: async () => void e.disconnects++ });
+      const errors: { condition?: string }[] = [];
+      e.on("error", (err: { condition?: string }) => errors.push(err));
+      let current: typeof x | undefined = x;
+      verifyServerSignature(e as never, () => current, () => (current = undefined));
+      return { e, errors };
+    };
+    const success = (v: string) => parseXml(`<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>${Buffer.from(v).toString("base64")}</success>`);
+    const good = make();
+    good.e.emit("nonza", success("v=rmF9pqV8S7suAoZWja4dJRkFsKQ="));
+    expect(good.errors).toEqual([]);
+    const bad = make();
+    bad.e.emit("nonza", success("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+    expect(bad.errors).toMatchObject([{ condition: "server-signature-mismatch" }]);
+    expect(bad.e.disconnects).toBe(1);
+  });
+});
+
+describe("stream data guard", () => {
+  it("decodes UTF-8 split across chunks and drops data once the parser is gone", async () => {
+    const { EventEmitter } = await import("node:events");
+    const { guardData } = await import("./entity.js");
+    const writes: string[] = [];
+    const entity = Object.assign(new EventEmitter(), {
+      socket: {},
+      parser: { write: (s: string) => writes.push(s) } as { write(s: string): void } | null,
+      disconnect: async () => undefined,
+      _onData: (_d: Buffer | string) => undefined,
+    });
+    guardData(entity as never);
+    const bytes = Buffer.from("<body>é</body>", "utf8");
+    const cut = bytes.indexOf(0xc3) + 1;
+    entity._onData(bytes.subarray(0, cut));
+    entity._onData(bytes.subarray(cut));
+    expect(writes.join("")).toBe("<body>é</body>");
+    entity.parser = null;
+    expect(() => entity._onData(Buffer.from("<more/>"))).not.toThrow();
+    expect(writes.join("")).toBe("<body>é</body>");
+  });
+});

@@ -1,15 +1,16 @@
 // RFC 6120 §5 (STARTTLS), §6 (SASL), XEP-0368 (direct TLS), RFC 7395 (WebSocket):
 // an @xmpp/client entity with our sockets, parser guard and SASL policy.
 import { StringDecoder } from "node:string_decoder";
-import { client, type Entity, type Element, type TransportClass } from "@xmpp/client";
+import { client, type Entity, type Element, type Parser, type TransportClass } from "@xmpp/client";
 import { xml } from "../xml.js";
 import { ConfigError, SaslError, TransportError } from "../../util/errors.js";
-import { guardedParser, DEFAULT_MAX_STANZA_BYTES } from "./xml-guard.js";
-import { scramMechanism } from "./sasl-scram.js";
+import { guardedParser, DEFAULT_MAX_STANZA_BYTES, XmlGuardError } from "./xml-guard.js";
+import { scramMechanism, type ScramExchange } from "./sasl-scram.js";
 import { TcpSocket, TlsSocket, WsSocket, type TlsTrust } from "./sockets.js";
 
 export const NS_STREAM = "http://etherx.jabber.org/streams";
 export const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
+export const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 
 export type EntityOptions = {
   service: string;
@@ -107,7 +108,10 @@ async function startTls(entity: Entity, features: Element, socket: TcpSocket, tr
   const secured = new TlsSocket(trust);
   await new Promise<void>((resolve, reject) => {
     secured.once("connect", () => resolve());
-    secured.once("error", (e: Error) => reject(tlsError(e)));
+    secured.once("error", (e: Error) => {
+      raw.destroy();
+      reject(tlsError(e));
+    });
     secured.connect({ socket: raw });
   });
   entity._attachSocket(secured);
@@ -138,7 +142,7 @@ function interceptStartTls(entity: Entity, trust: TlsTrust): void {
  * parser error (TypeError, uncaught), and decodes each chunk alone (splitting
  * UTF-8 sequences). Ours drops data without a parser and decodes per socket.
  */
-function guardData(entity: Entity): void {
+export function guardData(entity: Entity): void {
   let socket: unknown;
   let decoder = new StringDecoder("utf8");
   entity._onData = (data: Buffer | string) => {
@@ -156,6 +160,40 @@ function guardData(entity: Entity): void {
       entity.disconnect().catch(() => undefined);
     }
   };
+}
+
+/**
+ * RFC 6120 §4.9.3: send the specific condition (restricted-xml,
+ * policy-violation...) our parser guard found, not @xmpp's generic bad-format.
+ */
+function specificStreamErrors(entity: Entity): void {
+  let condition: string | undefined;
+  const attach = entity._attachParser.bind(entity);
+  entity._attachParser = (parser: Parser) => {
+    parser.on("error", (err: Error) => {
+      if (err instanceof XmlGuardError) condition = err.violation.condition;
+    });
+    attach(parser);
+  };
+  const streamError = entity._streamError.bind(entity);
+  entity._streamError = (cond: string, children?: Element[]) => {
+    const chosen = condition ?? cond;
+    condition = undefined;
+    return streamError(chosen, children);
+  };
+}
+
+/** RFC 5802 §3 / RFC 6120 §6.4.6: the server proves it knows our key in `<success/>`; a wrong proof ends the login. */
+export function verifyServerSignature(entity: Entity, current: () => ScramExchange | undefined, done: () => void): void {
+  entity.on("nonza", ((el: Element) => {
+    const x = current();
+    if (!x || !el.is("success", NS_SASL)) return;
+    done();
+    if (x.verifyServerFinal(Buffer.from(el.text(), "base64").toString("utf8"))) return;
+    entity.emit("error", new SaslError("server-signature-mismatch", "the server's SCRAM signature is wrong: not our server"));
+    entity.disconnect().catch(() => undefined);
+  }) as never);
+  entity.on("disconnect", done);
 }
 
 /** Builds the entity (not started). Its built-in fixed-delay reconnect is off: the facade backs off itself. */
@@ -176,11 +214,15 @@ export function createEntity(opts: EntityOptions): Entity {
   entity.reconnect.stop();
   // Our SCRAM (node:crypto PBKDF2) replaces @xmpp's SCRAM-SHA-1, which takes ~0.6 s per login.
   const factory = entity.saslFactory;
+  let exchange: ScramExchange | undefined;
+  const remember = (x: ScramExchange) => (exchange = x);
   factory._mechs = factory._mechs.filter((m) => m.name !== "SCRAM-SHA-1");
-  factory.use(scramMechanism("SCRAM-SHA-256", "sha256") as never);
-  factory.use(scramMechanism("SCRAM-SHA-1", "sha1") as never);
+  factory.use(scramMechanism("SCRAM-SHA-256", "sha256", remember) as never);
+  factory.use(scramMechanism("SCRAM-SHA-1", "sha1", remember) as never);
+  verifyServerSignature(entity, () => exchange, () => (exchange = undefined));
   installTransports(entity, trust, opts.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES);
   interceptStartTls(entity, trust);
   guardData(entity);
+  specificStreamErrors(entity);
   return entity;
 }

@@ -69,8 +69,12 @@ export class ScramExchange {
 const toBinary = (s: string) => Buffer.from(s, "utf8").toString("latin1");
 const fromBinary = (s: string) => Buffer.from(s, "latin1").toString("utf8");
 
-/** A mechanism class for saslmechanisms' factory: `saslFactory.use(scramMechanism("SCRAM-SHA-256", "sha256"))`. */
-export function scramMechanism(name: string, algo: Algo) {
+/**
+ * A mechanism class for saslmechanisms' factory: `saslFactory.use(scramMechanism("SCRAM-SHA-256", "sha256"))`.
+ * `onExchange` sees each exchange, so the caller can check the server's `v=` in `<success/>`
+ * (@xmpp/sasl does not hand it to the mechanism).
+ */
+export function scramMechanism(name: string, algo: Algo, onExchange?: (x: ScramExchange) => void) {
   class ScramMechanism {
     private exchange: ScramExchange | undefined;
     private step = 0;
@@ -79,6 +83,7 @@ export function scramMechanism(name: string, algo: Algo) {
       if (this.step === 0) {
         this.step = 1;
         this.exchange = new ScramExchange(algo, { username: creds.username, password: creds.password });
+        onExchange?.(this.exchange);
         return toBinary(this.exchange.clientFirst());
       }
       if (this.step === 1 && this.exchange) {

@@ -13,6 +13,11 @@ export function trustAnchors(ca: readonly string[] | undefined): string[] | unde
   return ca && ca.length ? [...tls.rootCertificates, ...ca] : undefined;
 }
 
+/** @xmpp/connection waits for "close" after end(): say it at once when there is nothing left to close. */
+function closedAlready(socket: EventEmitter): void {
+  setImmediate(() => socket.emit("close", false));
+}
+
 /** Emits connect / data / close / error like @xmpp's sockets; not a net.Socket (see starttls.ts). */
 export class TcpSocket extends EventEmitter {
   readonly secure = false;
@@ -20,6 +25,8 @@ export class TcpSocket extends EventEmitter {
 
   connect(params: { host: string; port: number | null }): void {
     const raw = net.connect({ host: params.host, port: params.port ?? 5222 });
+    // Stanzas are small and interactive: Nagle + delayed ACK would add ~40 ms per round trip.
+    raw.setNoDelay(true);
     this.raw = raw;
     raw.on("connect", () => this.emit("connect"));
     raw.on("data", (d: Buffer) => this.emit("data", d));
@@ -44,7 +51,13 @@ export class TcpSocket extends EventEmitter {
   }
 
   end(): void {
-    this.raw?.end();
+    if (this.raw && !this.raw.destroyed) this.raw.end();
+    else closedAlready(this);
+  }
+
+  /** Abrupt close, as a network failure (no stream close: XEP-0198 can resume). */
+  destroy(): void {
+    this.raw?.destroy();
   }
 }
 
@@ -65,6 +78,7 @@ export class TlsSocket extends EventEmitter {
       // RFC 6120 §13.7.2.1: the reference identity is the XMPP domain, not the host we dialled.
       checkServerIdentity: (_host, cert) => tls.checkServerIdentity(domain, cert),
     });
+    raw.setNoDelay(true);
     this.raw = raw;
     raw.on("secureConnect", () => this.emit("connect"));
     raw.on("data", (d: Buffer) => this.emit("data", d));
@@ -78,7 +92,12 @@ export class TlsSocket extends EventEmitter {
   }
 
   end(): void {
-    this.raw?.end();
+    if (this.raw && !this.raw.destroyed) this.raw.end();
+    else closedAlready(this);
+  }
+
+  destroy(): void {
+    this.raw?.destroy();
   }
 }
 
@@ -110,6 +129,11 @@ export class WsSocket extends EventEmitter {
   }
 
   end(): void {
-    this.ws?.close();
+    if (this.ws) this.ws.close();
+    else closedAlready(this);
+  }
+
+  destroy(): void {
+    this.ws?.terminate();
   }
 }

@@ -1,0 +1,52 @@
+// Options and inputs of XmppClient.
+import type { Element } from "./xml.js";
+import type { Clock } from "../util/clock.js";
+import type { Logger } from "../util/log.js";
+import type { BackoffOptions } from "./connection/backoff.js";
+import type { DiscoIdentity } from "./caps/disco-info.js";
+import type { CapsCache } from "./caps/caps-cache.js";
+import type { ChatState } from "./chat/message.js";
+import type { Show } from "./presence/presence.js";
+import type { ReachAddr } from "./reach/reach.js";
+import type { RosterItem } from "./roster/roster.js";
+
+export type XmppClientOptions = {
+  /** xmpp://host:port (STARTTLS), xmpps://host:port (XEP-0368), ws(s)://host:port/path (RFC 7395). */
+  service: string;
+  domain: string;
+  username: string;
+  password: string;
+  resource?: string;
+  /** PEM certificate(s) trusted in addition to the system roots. */
+  ca?: string | string[];
+  clock?: Clock;
+  logger?: Logger;
+  identity?: DiscoIdentity;
+  capsNode?: string;
+  /** Features advertised besides the base ones (changeable with setFeatures). */
+  features?: string[];
+  capsCache?: CapsCache;
+  backoff?: BackoffOptions;
+  ping?: { intervalMs: number; timeoutMs: number };
+  iqTimeoutMs?: number;
+  maxStanzaBytes?: number;
+  /** Archive id to resume catch-up from (persisted by the store). */
+  archiveAfterId?: string;
+  /** A roster kept from an earlier session: with its version the server may answer "unchanged" (RFC 6121 §2.6). */
+  roster?: { ver: string; items: RosterItem[] };
+};
+
+export type SendMessageOptions = {
+  to: string;
+  body?: string;
+  /** Defaults to the conversation's thread with this peer (fresh, or the peer's). */
+  thread?: string;
+  requestReceipt?: boolean;
+  chatState?: ChatState;
+  /** XEP-0152 addresses carried in this message (protocol.md §4: first message of a thread). */
+  reach?: readonly ReachAddr[];
+  extensions?: Element[];
+  type?: "chat" | "normal";
+};
+
+export type OwnPresence = { show?: Show; status?: string; priority?: number; reach?: readonly ReachAddr[] };
