@@ -9,10 +9,16 @@ import type { ChatState } from "./chat/message.js";
 import type { Show } from "./presence/presence.js";
 import type { ReachAddr } from "./reach/reach.js";
 import type { RosterItem } from "./roster/roster.js";
+import type { SrvResolver } from "./connection/srv.js";
 
 export type XmppClientOptions = {
-  /** xmpp://host:port (STARTTLS), xmpps://host:port (XEP-0368), ws(s)://host:port/path (RFC 7395). */
-  service: string;
+  /**
+   * xmpp://host:port (STARTTLS), xmpps://host:port (XEP-0368), ws(s)://host:port/path (RFC 7395).
+   * The static override; without it the service is found by DNS SRV (RFC 6120 §3.2, XEP-0368).
+   */
+  service?: string;
+  /** For tests and unusual set-ups: the SRV look-up used when `service` is not given. */
+  srvResolver?: SrvResolver;
   domain: string;
   username: string;
   password: string;

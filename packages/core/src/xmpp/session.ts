@@ -10,6 +10,7 @@ import type { Clock, TimerHandle } from "../util/clock.js";
 import type { Logger } from "../util/log.js";
 import { AbortedError, TransportError, type CusaxError } from "../util/errors.js";
 import { createEntity, type EntityOptions } from "./connection/entity.js";
+import { firstReachable, resolveXmppServices, type SrvResolver } from "./connection/srv.js";
 import { toCusaxError, isPermanent } from "./connection/errors.js";
 import { backoffDelay, type BackoffOptions } from "./connection/backoff.js";
 import { KeepAlive } from "./connection/keepalive.js";
@@ -38,7 +39,10 @@ export interface SessionOwner {
   error(err: CusaxError): void;
 }
 
-export type SessionOptions = EntityOptions & {
+export type SessionOptions = Omit<EntityOptions, "service"> & {
+  /** The static service; without it, found by DNS SRV at start. */
+  service?: string;
+  srvResolver?: SrvResolver;
   clock: Clock;
   logger: Logger;
   backoff?: BackoffOptions;
@@ -85,7 +89,14 @@ export class Session {
   async start(signal?: AbortSignal): Promise<string> {
     if (this.state === "online" || this.state === "connecting") throw new TransportError(`already ${this.state}`);
     this.move("connecting");
-    const entity = (this.options.createEntity ?? createEntity)(this.options);
+    let service: string;
+    try {
+      service = await this.findService();
+    } catch (e) {
+      this.move("stopped");
+      throw e;
+    }
+    const entity = (this.options.createEntity ?? createEntity)({ ...this.options, service });
     this.entity = entity;
     this.wire(entity);
     this.owner.entityCreated(entity);
@@ -99,6 +110,16 @@ export class Session {
       await this.shutdown();
       throw err;
     }
+  }
+
+  /** RFC 6120 §3.2.1: the configured service, else the first SRV candidate that answers. */
+  private async findService(): Promise<string> {
+    if (this.options.service) return this.options.service;
+    const candidates = await resolveXmppServices(this.options.domain, this.options.srvResolver ? { resolver: this.options.srvResolver } : {});
+    const service = await firstReachable(candidates);
+    if (!service) throw new TransportError(`no reachable XMPP service for ${this.options.domain} (tried: ${candidates.join(", ") || "none: SRV says no service"})`);
+    this.options.logger.info("xmpp service found by DNS", { service });
+    return service;
   }
 
   async stop(): Promise<void> {

@@ -104,11 +104,12 @@ describe("hostile input stays fast", () => {
     "only CRLFs": "\r\n".repeat(30_000),
   };
   for (const [name, text] of Object.entries(cases)) {
+    // No wall-clock assertion: the test time-out is the guard against a
+    // hang (catastrophic backtracking runs for minutes, not milliseconds);
+    // parse speed is measured in bench/sip-parse.bench.ts.
     it(name, () => {
-      const t0 = performance.now();
       exercise(text);
       exercise(Buffer.from(text, "latin1"));
-      expect(performance.now() - t0).toBeLessThan(500);
     });
   }
 });
