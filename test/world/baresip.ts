@@ -31,6 +31,8 @@ export type Baresip = {
   readonly user: SipUser;
   readonly dir: string;
   readonly sipPort: number;
+  /** The baresip process id (benchmarks read its CPU time from /proc). */
+  readonly pid: number;
   readonly events: BaresipEvent[];
   command(command: string, params?: string): Promise<BaresipResponse>;
   /** Resolves with the first event (already received or future) that matches. */
@@ -110,13 +112,20 @@ export async function startBaresip(kamailio: Kamailio, userName: string, options
       `regint=600;answermode=${options.answer ?? "auto"}${options.accountParams ?? ""}\n`,
   );
   const proc = startProcess("baresip", "baresip", ["-f", dir], { logFile: join(dir, "baresip.log"), cwd: dir });
-  await until("baresip control socket", async () => {
-    if (proc.child.exitCode !== null) throw new Error(`baresip exited: ${proc.log()}`);
-    return tcpAccepts(LOOPBACK, ctrlPort);
-  });
-
-  const sock: Socket = connect({ host: LOOPBACK, port: ctrlPort });
-  await new Promise<void>((resolve, reject) => sock.once("connect", resolve).once("error", reject));
+  let sock: Socket;
+  try {
+    await until("baresip control socket", async () => {
+      if (proc.child.exitCode !== null) throw new Error(`baresip exited: ${proc.log()}`);
+      return tcpAccepts(LOOPBACK, ctrlPort);
+    });
+    sock = connect({ host: LOOPBACK, port: ctrlPort });
+    await new Promise<void>((resolve, reject) => sock.once("connect", resolve).once("error", reject));
+  } catch (err) {
+    // Nobody holds this instance yet: stop it here, keep its logs.
+    await proc.stop();
+    removeWorldDir(dir, true);
+    throw err;
+  }
   const events: BaresipEvent[] = [];
   const waiters = new Set<() => void>();
   const pending = new Map<string, (r: BaresipResponse) => void>();
@@ -149,6 +158,7 @@ export async function startBaresip(kamailio: Kamailio, userName: string, options
     user,
     dir,
     sipPort,
+    pid: proc.pid,
     events,
     command: sendCommand,
     waitEvent(match, what, timeoutMs = 30_000) {

@@ -17,7 +17,7 @@ export function removeWorldDir(dir: string, keep: boolean): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A password nobody hard-coded. */
+/** A password nobody hard-coded (never starting with "-", so no tool reads it as an option). */
 export function makePassword(): string {
-  return randomBytes(9).toString("base64url");
+  return `p${randomBytes(9).toString("base64url")}`;
 }

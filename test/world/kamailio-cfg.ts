@@ -119,6 +119,9 @@ route[RELAY] {
 route[IN_DIALOG] {
   if (!has_totag()) return;
   if (loose_route()) {
+    # A Request-URI in our domain is a GRUU (RFC 5627 §5.1: a UA's dialog
+    # Contact): the registrar resolves it to that one instance's binding.
+    if (uri==myself) { route(TO_USER); }
     if ($du == "" && !handle_ruri_alias()) { sl_send_reply("400", "Bad Request-URI alias"); exit; }
     route(RELAY);
   }

@@ -77,6 +77,10 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   await until("kamailio to answer SIP OPTIONS", async () => {
     if (proc.child.exitCode !== null) throw new Error(`kamailio exited: ${proc.log()}`);
     return sipOptionsProbe(LOOPBACK, ports.udp, domain);
+  }).catch(async (err: unknown) => {
+    await proc.stop();
+    removeWorldDir(dir, true);
+    throw err;
   });
   const wire = () =>
     readdirSync(join(dir, "sipdump"))

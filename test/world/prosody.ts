@@ -96,9 +96,15 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     await until("prosody to accept c2s connections", async () => {
       if (p.child.exitCode !== null) throw new Error(`prosody exited: ${p.log()}`);
       return (await tcpAccepts(LOOPBACK, ports.c2s)) && (await tcpAccepts(LOOPBACK, ports.http));
+    }).catch(async (err: unknown) => {
+      await p.stop();
+      throw err;
     });
   };
-  await launch();
+  await launch().catch((err: unknown) => {
+    removeWorldDir(dir, true);
+    throw err;
+  });
 
   return {
     domain,

@@ -26,7 +26,7 @@ export async function startSlixPeer(prosody: Prosody, userName: string, options:
   const proc = startProcess(
     `slix-${userName}`,
     "/usr/bin/python3",
-    [script, "--jid", jid, "--password", user.password, "--host", prosody.host, "--port", String(prosody.ports.c2s), "--cafile", prosody.caFile],
+    [script, `--jid=${jid}`, `--password=${user.password}`, `--host=${prosody.host}`, `--port=${prosody.ports.c2s}`, `--cafile=${prosody.caFile}`],
     { logFile: join(prosody.dir, `slix-${userName}-${options.resource ?? "slix"}.log`), stdin: "pipe" },
   );
   const events: SlixEvent[] = [];

@@ -199,21 +199,6 @@ class Peer(slixmpp.ClientXMPP):
         emit({"type": "ack", "cmd": cmd})
 
 
-def glue_values(argv):
-    """base64url passwords may start with '-', which argparse takes for an option:
-    glue each value to its flag ("--password=-x") before parsing."""
-    out = []
-    i = 0
-    while i < len(argv):
-        if argv[i] in ("--jid", "--password") and i + 1 < len(argv):
-            out.append("%s=%s" % (argv[i], argv[i + 1]))
-            i += 2
-        else:
-            out.append(argv[i])
-            i += 1
-    return out
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jid", required=True)
@@ -221,7 +206,9 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--cafile")
-    args = ap.parse_args(glue_values(sys.argv[1:]))
+    # The harness passes every value glued to its flag ("--password=-x"), so a
+    # value starting with "-" is never taken for an option.
+    args = ap.parse_args()
 
     peer = Peer(args)
     if args.cafile:
