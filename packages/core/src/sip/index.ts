@@ -5,4 +5,5 @@ export type {
   MediaHooks, MessageResult, OutgoingCallOptions, ReceivedMessage, TransferProgress, TransferResult,
 } from "./call/index.js";
 export type { FailureReason, RegisteredInfo, RegistrationState } from "./register/index.js";
+export type { SipResolver } from "./transport/index.js";
 export type { InfoValue } from "./message/index.js";

@@ -12,7 +12,9 @@ import {
 import { IncomingCall, OutgoingCall } from "./call/index.js";
 import { parseSipUri, serializeNameAddr, serializeUri, type AnyUri, type InfoValue, type SipUri } from "./message/index.js";
 import { Registration, type FailureReason, type RegisteredInfo, type RegistrationState } from "./register/index.js";
-import { defaultPort, TransportLayer, type SipTarget, type TransportName } from "./transport/index.js";
+import {
+  defaultPort, resolveSipTargets, systemResolver, TransportLayer, type SipResolver, type SipTarget, type TransportName,
+} from "./transport/index.js";
 
 export type SipUserAgentOptions = {
   /** Our address of record, "sip:alice@example.com". */
@@ -40,6 +42,8 @@ export type SipUserAgentOptions = {
   expires?: number;
   calls?: Partial<CallConfig>;
   userAgent?: string;
+  /** DNS for RFC 3263 (NAPTR/SRV/A) look-ups of the outbound proxy or the AoR's domain; default: the system's. */
+  resolver?: SipResolver;
 };
 
 export type SipUserAgentEvents = {
@@ -121,7 +125,9 @@ export class SipUserAgent {
   private readonly transport: TransportLayer;
   private readonly core: SipUaCore;
   private readonly registration: Registration | undefined;
+  /** The first hop. Its address is found at start (RFC 3263) and filled in place: the registration holds this object. */
   private readonly proxy: SipTarget;
+  private readonly proxyUri: SipUri;
   private readonly name: TransportName;
   private readonly handles = new WeakMap<Call, SipCall>();
   private readonly log: Logger;
@@ -132,6 +138,7 @@ export class SipUserAgent {
     this.log = options.logger ?? silentLogger;
     const clock = options.clock ?? realClock;
     const proxyUri = parseSipUri(options.outboundProxy ?? `sip:${aor.host}`);
+    this.proxyUri = proxyUri;
     this.name = (proxyUri.params.get("transport") ?? options.transport ?? "udp").toUpperCase() as TransportName;
     this.proxy = { transport: this.name, host: proxyUri.host, port: proxyUri.port ?? defaultPort(this.name), servername: aor.host };
     const box: { core?: SipUaCore } = {};
@@ -217,9 +224,25 @@ export class SipUserAgent {
 
   /** Listens, then registers (unless `register: false`); resolves with the registration outcome. */
   async start(): Promise<{ ok: true; info?: RegisteredInfo } | { ok: false; reason: FailureReason | "stopped"; status?: number }> {
+    await this.resolveProxy();
     await this.transport.start();
     if (!this.registration) return { ok: true };
     return this.registration.start();
+  }
+
+  /**
+   * RFC 3263 §4: the outbound proxy (or the AoR's domain) by NAPTR/SRV/A for
+   * our transport; an IP literal or explicit port is used as it is.
+   * TODO(RFC 3263 §4.3): fail over to the next target on a transport error.
+   */
+  private async resolveProxy(): Promise<void> {
+    const uri = this.proxyUri.params.has("transport") ? this.proxyUri : { ...this.proxyUri, params: new Map([...this.proxyUri.params, ["transport", this.name.toLowerCase()]]) };
+    const targets = await resolveSipTargets(uri, { resolver: this.options.resolver ?? systemResolver, supported: [this.name] });
+    const first = targets[0];
+    if (!first) throw new ConfigError(`no address for the SIP proxy ${serializeUri(this.proxyUri)} over ${this.name}`);
+    this.proxy.host = first.host;
+    this.proxy.port = first.port;
+    this.log.info("sip proxy resolved", { proxy: serializeUri(this.proxyUri), host: first.host, port: first.port });
   }
 
   /** Ends calls, un-registers, closes sockets. */
