@@ -2,7 +2,7 @@
 // RFC 3264 §8.4 hold and resume both ways, and MESSAGE (RFC 3428) both ways.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeTone, makeWorldDir, startBaresip, startKamailio, until, useCleanup } from "../index.js";
+import { makeTone, makeWorldDir, removeWorldDir, startBaresip, startKamailio, until, useCleanup } from "../index.js";
 import { nextIncoming, reach, startAgent } from "./call-kit.js";
 
 const track = useCleanup();
@@ -10,7 +10,7 @@ const track = useCleanup();
 async function world(label: string, answer: "auto" | "manual") {
   const k = track(await startKamailio({ users: ["alice", "bob", "carol"], label }));
   const dir = makeWorldDir(`${label}-tones`);
-  track({ stop: async () => undefined, dir });
+  track({ stop: async ({ keepDir = false } = {}) => removeWorldDir(dir, keepDir) });
   const b = track(await startBaresip(k, "bob", { source: await makeTone(join(dir, "bob.wav"), 1000, { seconds: 4 }), answer }));
   await b.registered();
   const alice = track(await startAgent(k, "alice", "udp"));
@@ -18,6 +18,21 @@ async function world(label: string, answer: "auto" | "manual") {
 }
 
 describe("call outcomes with baresip", () => {
+  it("a call with hidden caller id carries Privacy: id, no Call-Info, and the temp-gruu as Contact", async () => {
+    const { k, b, alice } = await world("call-privacy", "auto");
+    const call = alice.ua.call(`sip:bob@${k.domain}`, { privacy: true, callInfo: [`<xmpp:alice@${k.domain}/x>;purpose=impp`] });
+    await reach(call, "established");
+    await b.waitEvent((e) => e.type === "CALL_ESTABLISHED", "call established");
+    call.hangup();
+    await reach(call, "ended");
+    const invite = k.wireRecords().find((r) => r.tag === "rcv" && r.text.startsWith("INVITE "))!.text;
+    expect(invite).toMatch(/^Privacy: id\r?$/m);
+    expect(invite).not.toMatch(/^Call-Info:/im);
+    // Kamailio's temp-gruus look like sip:uloc-...@domain;gr (no instance in them).
+    expect(invite).toMatch(new RegExp(`^(Contact|m): <sip:[^@>]+@${k.domain};gr>`, "mi"));
+    expect(invite).not.toMatch(/^(Contact|m): .*gr=urn:uuid/im);
+  });
+
   it("baresip rejects our call: busy as data; we reject its call with 486", async () => {
     const { k, b, alice } = await world("call-reject", "manual");
     const call = alice.ua.call(`sip:bob@${k.domain}`);

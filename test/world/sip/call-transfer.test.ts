@@ -2,7 +2,7 @@
 // and baresip transfers us to carol (REFER in: 202, NOTIFY, the new call, the original ended).
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeTone, makeWorldDir, startBaresip, startKamailio, useCleanup } from "../index.js";
+import { makeTone, makeWorldDir, removeWorldDir, startBaresip, startKamailio, useCleanup } from "../index.js";
 import type { SipCall } from "../../../packages/core/src/sip/index.js";
 import { nextIncoming, reach, startAgent } from "./call-kit.js";
 
@@ -11,7 +11,7 @@ const track = useCleanup();
 async function world(label: string) {
   const k = track(await startKamailio({ users: ["alice", "bob", "carol"], label }));
   const dir = makeWorldDir(`${label}-tones`);
-  track({ stop: async () => undefined, dir });
+  track({ stop: async ({ keepDir = false } = {}) => removeWorldDir(dir, keepDir) });
   const tone = await makeTone(join(dir, "tone.wav"), 1000, { seconds: 4 });
   const bob = track(await startBaresip(k, "bob", { source: tone, answer: "auto", label: `${label}-bob` }));
   const carol = track(await startBaresip(k, "carol", { source: tone, answer: "auto", label: `${label}-carol` }));

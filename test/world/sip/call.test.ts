@@ -3,14 +3,15 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dominantFrequency } from "../../../packages/core/src/media/index.js";
-import { audioStat, makeTone, makeWorldDir, startBaresip, startKamailio, until, useCleanup, type Baresip } from "../index.js";
+import { audioStat, makeTone, makeWorldDir, removeWorldDir, startBaresip, startKamailio, until, useCleanup, type Baresip } from "../index.js";
 import { nextIncoming, reach, startAgent } from "./call-kit.js";
 
 const track = useCleanup();
 
 async function world(transport: "udp" | "tls", label: string) {
   const k = track(await startKamailio({ users: ["alice", "bob"], label }));
-  const dir = track({ dir: makeWorldDir(`${label}-tones`), stop: async () => undefined });
+  const dir = { dir: makeWorldDir(`${label}-tones`) };
+  track({ stop: async ({ keepDir = false } = {}) => removeWorldDir(dir.dir, keepDir) });
   const tone = await makeTone(join(dir.dir, "bob.wav"), 1000, { seconds: 4 });
   return { k, tone, transport };
 }

@@ -163,8 +163,9 @@ export class SipUserAgent {
       via: () => ({ transport: this.name, host: this.transport.host, port: 0 }),
       // RFC 5627 §4.2, protocol.md §2: the pub-gruu is our Contact in every
       // dialog once the registrar gave one; until then the transport contact.
-      // TODO(protocol.md D2): the temp-gruu for calls with Privacy: id.
       contact: () => `<${this.registration?.gruu ?? serializeUri(this.transport.contactUri(this.name, aor.user))}>`,
+      // protocol.md D2: calls with Privacy: id show the temp-gruu, which does not name us.
+      anonymousContact: () => `<${this.registration?.tempGruu ?? serializeUri(this.transport.contactUri(this.name))}>`,
       resolve: (uri) => this.resolve(uri),
       outboundRoutes: [route],
       media: options.mediaHooks,

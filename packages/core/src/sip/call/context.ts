@@ -31,6 +31,8 @@ export interface CallContext {
   via(): ViaSpec;
   /** Our Contact value (`<sip:...>`; the GRUU when registration got one). */
   contact(): string;
+  /** The Contact for calls that hide our identity (RFC 3323): the temp-gruu when we have one (RFC 5627 §3.1). */
+  anonymousContact(): string;
   /** Sends through a client transaction towards the request's next hop; failures come back to `user`. */
   request(request: SipRequest, user: ClientTransactionUser): void;
   /** Sends an ACK for a 2xx straight to the transport (RFC 3261 §13.2.2.4: no transaction). */

@@ -43,7 +43,10 @@ export class OutgoingCall extends Call {
 
   constructor(ctx: CallContext, target: string, private readonly options: OutgoingCallOptions = {}) {
     const callId = newToken(12);
-    super(ctx, callId, options.media ?? ctx.media.create({ callId, direction: "outgoing" }));
+    // RFC 3323 + RFC 5627 §3.1, protocol.md D2: a call hiding our identity
+    // uses the temp-gruu as Contact for its whole dialog, never the pub-gruu.
+    const own = options.privacy ? { ...ctx, contact: () => ctx.anonymousContact() } : ctx;
+    super(own, callId, options.media ?? ctx.media.create({ callId, direction: "outgoing" }));
     this.target = parseUri(target);
     this.digest = ctx.newDigest();
     this.sm.events.on("state", (change) => this.emit("state", change));

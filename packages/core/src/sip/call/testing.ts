@@ -111,6 +111,7 @@ export function testUa(net: FakeNetwork, name: string, host: string, options: Te
     credentials: () => options.credentials,
     via: () => ({ transport: "UDP", host, port: address.port }),
     contact: () => `<sip:${name}@${host}:${address.port}>`,
+    anonymousContact: () => `<sip:anon-${name}@${host}:${address.port}>`,
     resolve: (uri) => options.proxy ?? (typeof uri === "string" || uri.scheme === "tel" ? undefined : { transport: "UDP", host: uri.host, port: uri.port ?? 5060 }),
     media: {
       create: () => {

@@ -160,6 +160,8 @@ describe("our UAC against a scripted peer", () => {
     const invite2 = peer.request("INVITE");
     expect(invite2.headers.get("Privacy")).toBe("id");
     expect(invite2.headers.has("Call-Info")).toBe(false);
+    // protocol.md D2: the anonymous Contact (the temp-gruu in the UA), not the one naming us.
+    expect(invite2.headers.get("Contact")).toBe("<sip:anon-alice@192.0.2.1:5060>");
     hidden.hangup();
   });
 });

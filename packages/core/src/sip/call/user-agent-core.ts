@@ -38,6 +38,8 @@ export type SipUaCoreOptions = {
   credentials: (realm: string) => DigestCredentials | undefined;
   via(): ViaSpec;
   contact(): string;
+  /** RFC 3323 / RFC 5627 §3.1: the Contact of calls with Privacy: id (default: `contact()`). */
+  anonymousContact?(): string;
   /** Where a request for this URI goes first (RFC 3263 done by the transport, or the outbound proxy). */
   resolve(uri: AnyUri): SipTarget | undefined;
   outboundRoutes?: readonly string[];
@@ -224,6 +226,7 @@ export class SipUaCore implements TransactionUser {
       outboundRoutes: o.outboundRoutes ?? [],
       via: () => o.via(),
       contact: () => o.contact(),
+      anonymousContact: () => o.anonymousContact?.() ?? o.contact(),
       request: (request, user) => this.send(request, user),
       sendAck: (ack) => this.sendAck(ack),
       bindDialog: (dialog, user) => this.bindDialog(dialog, user),
