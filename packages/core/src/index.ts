@@ -3,3 +3,11 @@ export * from "./util/index.js";
 // Inspecting SIP traffic with our parser (one datagram's worth per call).
 export { parseSipMessage, serializeSipMessage, serializeUri, SipParseError } from "./sip/message/index.js";
 export type { SipMessage, SipRequest, SipResponse } from "./sip/message/index.js";
+// The combined endpoint: createClient() composes sip, xmpp, link and store.
+export { Endpoint as CusaxClient, identityOf, type EndpointOptions as CusaxClientOptions, type EndpointEvents as CusaxClientEvents } from "./link/endpoint.js";
+export type { SipState } from "./link/sip-state.js";
+export type { SipStateChange } from "./link/contact-states.js";
+import { Endpoint, type EndpointOptions } from "./link/endpoint.js";
+export function createClient(options: EndpointOptions): Endpoint {
+  return new Endpoint(options);
+}

@@ -1,0 +1,99 @@
+// The combined endpoint (protocol.md §2-§3): one identity for both accounts,
+// presence that tells about the SIP side, and the SIP state of contacts.
+// Composes the SIP user agent and the XMPP client through their facades.
+import { Emitter } from "../util/events.js";
+import { silentLogger, type Logger } from "../util/log.js";
+import type { Store } from "../store/types.js";
+import { SipUserAgent, type OutgoingCallOptions, type SipCall, type SipUserAgentOptions } from "../sip/index.js";
+import { XmppClient, type XmppClientOptions } from "../xmpp/index.js";
+import { storeCapsCache } from "./caps-store.js";
+import { ContactStates, type SipStateChange } from "./contact-states.js";
+import { PresenceBridge, type OwnStatus, type ReachPrivacy } from "./presence-bridge.js";
+import type { SipState } from "./sip-state.js";
+
+export type EndpointOptions = {
+  sip: Omit<SipUserAgentOptions, "instanceId" | "logger">;
+  xmpp: Omit<XmppClientOptions, "resource" | "capsCache" | "logger">;
+  store: Store;
+  /** Our E.164 number, published in reach and vCard when set. */
+  tel?: string;
+  /** protocol.md §3: who sees our reach (default broadcast). */
+  reach?: ReachPrivacy;
+  logger?: Logger;
+};
+
+export type EndpointEvents = {
+  /** A contact resource's SIP state (and the person's) changed. */
+  sipState: SipStateChange;
+  /** A call came in (its SIP state machine is in `call.events`). */
+  incomingCall: SipCall;
+};
+
+/** protocol.md §2: the instance id is the SIP +sip.instance and seeds the XMPP resource. */
+export function identityOf(instanceId: string): { sipInstance: string; xmppResource: string } {
+  return { sipInstance: `urn:uuid:${instanceId}`, xmppResource: `cusax-${instanceId.replace(/-/g, "").slice(0, 12)}` };
+}
+
+export class Endpoint {
+  readonly events = new Emitter<EndpointEvents>();
+  readonly sip: SipUserAgent;
+  readonly xmpp: XmppClient;
+  readonly instanceId: string;
+  private readonly presence: PresenceBridge;
+  private readonly states: ContactStates;
+  private readonly log: Logger;
+
+  constructor(o: EndpointOptions) {
+    this.log = o.logger ?? silentLogger;
+    this.instanceId = o.store.instanceId();
+    const id = identityOf(this.instanceId);
+    this.sip = new SipUserAgent({ ...o.sip, instanceId: id.sipInstance, logger: this.log.child("sip") });
+    this.xmpp = new XmppClient({ ...o.xmpp, resource: id.xmppResource, capsCache: storeCapsCache(o.store), logger: this.log.child("xmpp") });
+    this.presence = new PresenceBridge(this.xmpp, this.sip, { aor: o.sip.aor, tel: o.tel, reach: o.reach, log: this.log.child("presence") });
+    this.states = new ContactStates(this.xmpp);
+    this.states.events.on("change", (c) => this.events.emit("sipState", c));
+    this.sip.events.on("incoming", (call) => {
+      this.presence.track(call);
+      this.events.emit("incomingCall", call);
+    });
+    this.sip.events.on("transferred", ({ call }) => this.presence.track(call));
+  }
+
+  /** Comes online on XMPP, then registers on SIP; presence follows the SIP side from then on. */
+  async start(): Promise<{ jid: string; sip: Awaited<ReturnType<SipUserAgent["start"]>> }> {
+    const { jid } = await this.xmpp.start();
+    this.presence.update();
+    const sip = await this.sip.start();
+    await this.presence.settled();
+    return { jid, sip };
+  }
+
+  async stop(): Promise<void> {
+    await this.sip.stop();
+    await this.presence.settled();
+    await this.xmpp.stop();
+  }
+
+  /** Our own show/status (shown except while a call is up). */
+  async setPresence(own: OwnStatus): Promise<void> {
+    this.presence.setOwn(own);
+    await this.presence.settled();
+  }
+
+  /** Places a call; our presence shows "On the phone" while it is up. */
+  call(target: string, options: OutgoingCallOptions = {}): SipCall {
+    const call = this.sip.call(target, options);
+    this.presence.track(call);
+    return call;
+  }
+
+  /** The SIP state of a contact resource (full JID) or person (bare JID). */
+  sipStateOf(jid: string): SipState {
+    return this.states.stateOf(jid);
+  }
+
+  /** Resolves when our presence reflects everything that happened so far. */
+  presenceSettled(): Promise<void> {
+    return this.presence.settled();
+  }
+}
