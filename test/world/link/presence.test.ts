@@ -4,51 +4,18 @@
 // registration is gone.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createClient, type CusaxClient, type SipState } from "../../../packages/core/src/index.js";
-import { MemoryStore } from "../../../packages/core/src/store/memory-store.js";
-import type { MediaHooks } from "../../../packages/core/src/sip/index.js";
-import { makeTone, makeWorldDir, removeWorldDir, startBaresip, startKamailio, startProsody, until, useCleanup, type Kamailio, type Prosody } from "../index.js";
-import { ToneMedia } from "../sip/call-kit.js";
+import type { SipState } from "../../../packages/core/src/index.js";
+import { makeTone, makeWorldDir, removeWorldDir, startBaresip, startKamailio, startProsody, until, useCleanup } from "../index.js";
+import { befriend, endpoint } from "./link-kit.js";
 
 const track = useCleanup();
-
-function toneHooks(hz: number): MediaHooks {
-  return { create: () => new ToneMedia(hz) };
-}
-
-function endpoint(prosody: Prosody, kamailio: Kamailio, user: string): CusaxClient {
-  const x = prosody.users[user]!;
-  const s = kamailio.users[user]!;
-  const client = createClient({
-    store: new MemoryStore(),
-    xmpp: { service: `xmpp://${prosody.host}:${prosody.ports.c2s}`, domain: prosody.domain, username: x.name, password: x.password, ca: prosody.caPem },
-    sip: {
-      aor: s.aor, password: s.password, transport: "udp", outboundProxy: `sip:${kamailio.host}:${kamailio.ports.udp}`,
-      listen: { host: kamailio.host }, mediaHooks: toneHooks(user === "alice" ? 440 : 880), expires: 120,
-    },
-  });
-  return track({ client, stop: () => client.stop() }).client;
-}
-
-/** Subscribes both ways (each asks, each approves). */
-async function befriend(a: CusaxClient, b: CusaxClient, domain: string, names: [string, string]): Promise<void> {
-  const [an, bn] = names.map((n) => `${n}@${domain}`) as [string, string];
-  for (const [me, other, otherJid] of [[a, b, bn], [b, a, an]] as const) {
-    other.xmpp.on("subscriptionRequest", (r) => void other.xmpp.approve(r.from));
-    await me.xmpp.rosterAdd({ jid: otherJid });
-    await me.xmpp.subscribe(otherJid);
-  }
-  await until("mutual subscription", () =>
-    a.xmpp.roster().some((i) => i.jid === bn && i.subscription === "both") && b.xmpp.roster().some((i) => i.jid === an && i.subscription === "both"),
-  );
-}
 
 describe("SIP state in XMPP presence (UC-c)", () => {
   it("callable, on the phone during any call and back, unreachable without registration", async () => {
     const prosody = track(await startProsody({ users: ["alice", "bob"] }));
     const kamailio = track(await startKamailio({ users: ["alice", "bob", "carol"] }));
-    const alice = endpoint(prosody, kamailio, "alice");
-    const bob = endpoint(prosody, kamailio, "bob");
+    const alice = endpoint(track, prosody, kamailio, "alice");
+    const bob = endpoint(track, prosody, kamailio, "bob");
     const bobBare = `bob@${prosody.domain}`;
     const seen: { state: SipState; at: number }[] = [];
     alice.events.on("sipState", (c) => {

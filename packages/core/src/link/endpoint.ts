@@ -3,11 +3,13 @@
 // Composes the SIP user agent and the XMPP client through their facades.
 import { Emitter } from "../util/events.js";
 import { silentLogger, type Logger } from "../util/log.js";
-import type { Store } from "../store/types.js";
+import type { Conversation, Message, Store } from "../store/types.js";
 import { SipUserAgent, type OutgoingCallOptions, type SipCall, type SipUserAgentOptions } from "../sip/index.js";
 import { XmppClient, type XmppClientOptions } from "../xmpp/index.js";
 import { storeCapsCache } from "./caps-store.js";
 import { ContactStates, type SipStateChange } from "./contact-states.js";
+import { Conversations, type ConversationEvents } from "./conversations.js";
+import { learnLink } from "./learn-links.js";
 import { PresenceBridge, type OwnStatus, type ReachPrivacy } from "./presence-bridge.js";
 import type { SipState } from "./sip-state.js";
 
@@ -25,8 +27,12 @@ export type EndpointOptions = {
 export type EndpointEvents = {
   /** A contact resource's SIP state (and the person's) changed. */
   sipState: SipStateChange;
-  /** A call came in (its SIP state machine is in `call.events`). */
-  incomingCall: SipCall;
+  /** A call came in (its SIP state machine is in `call.events`), with the conversation it is tied to. */
+  incomingCall: { call: SipCall; conversation?: Conversation };
+  /** A chat message stored in a conversation (either direction). */
+  message: ConversationEvents["message"];
+  /** A call recorded in the store (either direction), with its conversation if tied. */
+  call: ConversationEvents["call"];
 };
 
 /** protocol.md §2: the instance id is the SIP +sip.instance and seeds the XMPP resource. */
@@ -41,6 +47,8 @@ export class Endpoint {
   readonly instanceId: string;
   private readonly presence: PresenceBridge;
   private readonly states: ContactStates;
+  private readonly conversations: Conversations;
+  private readonly answerInfo = new WeakMap<SipCall, string[]>();
   private readonly log: Logger;
 
   constructor(o: EndpointOptions) {
@@ -52,9 +60,24 @@ export class Endpoint {
     this.presence = new PresenceBridge(this.xmpp, this.sip, { aor: o.sip.aor, tel: o.tel, reach: o.reach, log: this.log.child("presence") });
     this.states = new ContactStates(this.xmpp);
     this.states.events.on("change", (c) => this.events.emit("sipState", c));
+    this.conversations = new Conversations({
+      store: o.store, xmpp: this.xmpp, placeCall: (t, opts) => this.call(t, opts),
+      ourSipContact: () => this.sip.gruu ?? o.sip.aor, ourAor: o.sip.aor, log: this.log.child("conversations"),
+    });
+    this.conversations.events.on("message", (m) => this.events.emit("message", m));
+    this.conversations.events.on("call", (c) => this.events.emit("call", c));
+    // §7: reach in a contact's presence is that JID's claim on those SIP addresses.
+    this.xmpp.on("presence", (p) => {
+      for (const r of p.presence.reach ?? []) learnLink(o.store, p.bare, r.uri, "reach", Date.now());
+    });
     this.sip.events.on("incoming", (call) => {
       this.presence.track(call);
-      this.events.emit("incomingCall", call);
+      const { conversation, callInfo } = this.conversations.incoming(call);
+      if (callInfo) {
+        this.answerInfo.set(call, callInfo);
+        call.ring({ callInfo });
+      }
+      this.events.emit("incomingCall", { call, ...(conversation ? { conversation } : {}) });
     });
     this.sip.events.on("transferred", ({ call }) => this.presence.track(call));
   }
@@ -85,6 +108,27 @@ export class Endpoint {
     const call = this.sip.call(target, options);
     this.presence.track(call);
     return call;
+  }
+
+  /** Answers an incoming call, with our Call-Info when the call is tied to a chat (protocol.md D3, D4). */
+  answer(call: SipCall): Promise<boolean> {
+    const callInfo = this.answerInfo.get(call);
+    return call.answer(callInfo ? { callInfo } : undefined);
+  }
+
+  /** The newest conversation with a JID, or a new one. */
+  conversationWith(jid: string): Conversation {
+    return this.conversations.open(jid);
+  }
+
+  /** Sends a chat message in a conversation's thread (reach on the first, §4). */
+  send(conversationId: number, text: string): Promise<Message> {
+    return this.conversations.send(conversationId, text);
+  }
+
+  /** Calls the peer of a conversation, tying the call to it (§4, §5). */
+  callFromConversation(conversationId: number, options: OutgoingCallOptions = {}): SipCall {
+    return this.conversations.call(conversationId, options);
   }
 
   /** The SIP state of a contact resource (full JID) or person (bare JID). */

@@ -1,0 +1,192 @@
+// protocol.md §4-§6 (REQ-1 to REQ-4, UC-d, UC-e): conversations are XEP-0201
+// threads; the first message of a thread carries our reach to capable roster
+// peers; a call from a conversation goes to the SIP contact learned for it
+// and carries the thread in Call-Info; an incoming call is tied to a chat by
+// its Call-Info (link/binding.ts decides); everything is kept in the store.
+import { ConfigError } from "../util/errors.js";
+import { Emitter } from "../util/events.js";
+import type { Logger } from "../util/log.js";
+import type { Call, Conversation, Message, Store } from "../store/types.js";
+import { normaliseAddress } from "../store/types.js";
+import type { OutgoingCallOptions, SipCall } from "../sip/index.js";
+import { bareJid, newThreadId, NS_REACH, type XmppClient, type XmppMessage } from "../xmpp/index.js";
+import { bindCall, type ChatView } from "./binding.js";
+import { learnLink, sipAddressOf } from "./learn-links.js";
+import { mayAutomate } from "./trust.js";
+import { readImppContacts, serializeImppCallInfo } from "./xmpp-uri.js";
+
+export type ConversationEvents = {
+  message: { conversation: Conversation; message: Message };
+  /** A call (either direction) and the conversation it is tied to, if any. */
+  call: { call: SipCall; record: Call; conversation?: Conversation };
+};
+
+export type ConversationDeps = {
+  store: Store;
+  xmpp: XmppClient;
+  /** Places a call through the endpoint (so presence tracks it). */
+  placeCall: (target: string, options: OutgoingCallOptions) => SipCall;
+  /** Our current SIP contact (GRUU, else AoR) and our AoR. */
+  ourSipContact: () => string;
+  ourAor: string;
+  log: Logger;
+  now?: () => number;
+};
+
+/** A chat is "active" for call binding when something happened in it lately. */
+const ACTIVE_MS = 30 * 60_000;
+
+export class Conversations {
+  readonly events = new Emitter<ConversationEvents>();
+  private readonly now: () => number;
+
+  constructor(private readonly d: ConversationDeps) {
+    this.now = d.now ?? Date.now;
+    d.xmpp.on("message", (m) => this.receive(m));
+  }
+
+  /** The newest conversation with this JID, or a new one with a fresh thread. */
+  open(jid: string): Conversation {
+    const contact = this.d.store.upsertContact({ kind: "jid", value: jid }, { at: this.now() });
+    return this.d.store.conversationsWith(contact.id)[0] ?? this.d.store.createConversation({ threadId: newThreadId(), peerContactId: contact.id, created: this.now() });
+  }
+
+  private peerBare(c: Conversation): string {
+    const jid = this.d.store.getContact(c.peerContactId)?.addresses.find((a) => a.kind === "jid")?.value;
+    if (!jid) throw new ConfigError(`conversation ${c.id} has no JID to write to`);
+    return jid;
+  }
+
+  private subscription(bare: string): string | undefined {
+    return this.d.xmpp.roster().find((i) => i.jid === bare)?.subscription;
+  }
+
+  /** §4 + D1: reach goes to a peer whose caps list reach and who is subscribed to our presence. */
+  private reachFor(c: Conversation, bare: string): { uri: string }[] | undefined {
+    const sub = this.subscription(bare);
+    if (sub !== "from" && sub !== "both") return undefined;
+    const capable = this.d.xmpp.presencesOf(bare).some((r) => this.d.xmpp.capsOf(`${bare}/${r.resource}`)?.features.includes(NS_REACH));
+    if (!capable) return undefined;
+    const contact = this.d.ourSipContact();
+    const key = `reach-sent:${c.id}`;
+    // Once per thread, and again after our SIP contact changed.
+    if (this.d.store.getSetting(key) === contact) return undefined;
+    this.d.store.putSetting(key, contact);
+    return [...new Set([contact, this.d.ourAor])].map((uri) => ({ uri }));
+  }
+
+  /** Sends a chat message in the conversation's thread. */
+  async send(conversationId: number, body: string): Promise<Message> {
+    const c = this.d.store.getConversation(conversationId);
+    if (!c) throw new ConfigError(`no conversation ${conversationId}`);
+    const bare = this.peerBare(c);
+    const to = c.peerJid && bareJid(c.peerJid) === bare ? c.peerJid : bare;
+    const reach = this.reachFor(c, bare);
+    const sent = await this.d.xmpp.sendMessage({ to, body, thread: c.threadId, requestReceipt: true, ...(reach ? { reach } : {}) });
+    const r = this.d.store.appendMessage({
+      conversationId: c.id, direction: "out", from: this.d.xmpp.jid, to, body, stanzaId: sent.id, originId: sent.id,
+      state: sent.queued ? "pending" : "sent", at: this.now(),
+    });
+    if (r.status === "rejected") throw new ConfigError(`message not stored: ${r.reason}`);
+    return r.message;
+  }
+
+  private receive(m: XmppMessage): void {
+    if (m.body === undefined || m.type === "error") return;
+    const at = m.delay ? Date.parse(m.delay.stamp) || this.now() : this.now();
+    const contact = this.d.store.upsertContact({ kind: "jid", value: m.peer }, { at });
+    const peerFull = m.direction === "in" ? m.from : m.to;
+    let c = m.thread ? this.d.store.findConversationByThread(m.thread, contact.id) : this.d.store.conversationsWith(contact.id)[0];
+    c ??= this.d.store.createConversation({ threadId: m.thread ?? newThreadId(), peerContactId: contact.id, created: at });
+    const patch: { peerJid?: string; peerSipContact?: string } = {};
+    if (peerFull.includes("/")) patch.peerJid = peerFull;
+    // §4: reach in a message is for its addressee only: not from carbons of others' chats.
+    if (m.direction === "in" && !m.carbon && m.reach?.length) {
+      const sip = m.reach.map((r) => r.uri).find((u) => sipAddressOf(u));
+      if (sip) patch.peerSipContact = sip;
+      for (const r of m.reach) learnLink(this.d.store, m.peer, r.uri, "reach", at);
+    }
+    if (patch.peerJid || patch.peerSipContact) c = this.d.store.updateConversation(c.id, patch) ?? c;
+    const r = this.d.store.appendMessage({
+      conversationId: c.id, direction: m.direction, from: m.from, to: m.to, body: m.body, at,
+      state: m.direction === "in" ? "received" : "sent",
+      ...(m.id ? { stanzaId: m.id } : {}), ...(m.originId ? { originId: m.originId } : {}),
+      ...(m.archived ? { archiveId: m.archived.archiveId } : {}),
+    });
+    if (r.status === "added") this.events.emit("message", { conversation: c, message: r.message });
+  }
+
+  /** §4 "Calling from the chat": the thread's SIP contact, else presence reach, else a linked AoR. */
+  call(conversationId: number, options: OutgoingCallOptions = {}): SipCall {
+    const c = this.d.store.getConversation(conversationId);
+    if (!c) throw new ConfigError(`no conversation ${conversationId}`);
+    const bare = this.peerBare(c);
+    const fromPresence = this.d.xmpp.presencesOf(bare)
+      .sort((a, b) => Number(b.from === c.peerJid) - Number(a.from === c.peerJid))
+      .flatMap((r) => (r.reach ?? []).map((a) => a.uri))
+      .find((u) => sipAddressOf(u));
+    const linked = this.d.store.linksOf(c.peerContactId).find((l) => l.jid === bare)?.other.value;
+    const target = c.peerSipContact ?? fromPresence ?? linked;
+    if (!target) throw new ConfigError(`no SIP address known for ${bare}: link one first`);
+    // §5: Call-Info only towards roster contacts and never with hidden caller id.
+    const inRoster = this.subscription(bare) !== undefined;
+    const callInfo = inRoster && !options.privacy ? [serializeImppCallInfo(this.d.xmpp.jid, c.threadId)] : undefined;
+    const call = this.d.placeCall(target, { ...options, ...(callInfo ? { callInfo } : {}) });
+    this.recordCall(call, "out", target, c);
+    return call;
+  }
+
+  /** §5 "Receiving": ties an incoming call to a chat; returns the Call-Info for our 18x/200 (D3, D4). */
+  incoming(call: SipCall): { conversation?: Conversation; callInfo?: string[] } {
+    const fromUri = /<([^>]+)>/.exec(call.remote)?.[1] ?? call.remote;
+    const from = sipAddressOf(fromUri);
+    if (!from) return {};
+    const values = call.remoteCallInfo
+      .filter((i) => typeof i.uri === "string" && /^xmpp:/i.test(i.uri))
+      .map((i) => `<${i.uri as string}>${[...i.params].map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join("")}`);
+    const impp = readImppContacts(values);
+    const chats: ChatView[] = impp.flatMap((p) => {
+      const contact = this.d.store.findContactByAddress({ kind: "jid", value: p.bare });
+      return contact ? this.d.store.conversationsWith(contact.id).map((cv) => ({
+        conversationId: cv.id, peerBare: normaliseAddress({ kind: "jid", value: p.bare }).value, threadId: cv.threadId, active: this.now() - cv.lastActivity < ACTIVE_MS,
+      })) : [];
+    });
+    const roster = (bare: string) => this.subscription(bare) !== undefined && this.subscription(bare) !== "none";
+    const binding = bindCall({ from, impp, chats, links: this.d.store.findLinks(from), rosterSubscribed: roster });
+    for (const p of impp) learnLink(this.d.store, p.bare, fromUri, "call-info", this.now());
+    let conversation: Conversation | undefined;
+    if (binding.bound) {
+      conversation = this.d.store.updateConversation(binding.conversationId, { peerJid: binding.peerJid });
+    } else if (binding.peerJid) {
+      // A call from a dialler (UC-e): a new conversation on the caller's thread, when the link allows automation.
+      const bare = bareJid(binding.peerJid);
+      const link = this.d.store.getLink(normaliseAddress({ kind: "jid", value: bare }).value, from);
+      if (mayAutomate(link, roster(bare))) {
+        const contact = this.d.store.upsertContact({ kind: "jid", value: bare }, { at: this.now() });
+        conversation = this.d.store.createConversation({ threadId: binding.thread ?? newThreadId(), peerContactId: contact.id, peerJid: binding.peerJid, created: this.now() });
+      }
+    }
+    this.recordCall(call, "in", fromUri, conversation);
+    // D3/D4: answer with our JID and the bound thread, only towards a trusted or roster-backed caller.
+    const callInfo = conversation && this.d.xmpp.jid ? [serializeImppCallInfo(this.d.xmpp.jid, conversation.threadId)] : undefined;
+    return { ...(conversation ? { conversation } : {}), ...(callInfo ? { callInfo } : {}) };
+  }
+
+  private recordCall(call: SipCall, direction: "in" | "out", peerUri: string, conversation?: Conversation): void {
+    const peer = sipAddressOf(peerUri);
+    if (!peer) return;
+    const record = this.d.store.recordCall({
+      direction, peer, outcome: "ongoing", startedAt: this.now(), sipCallId: call.id,
+      ...(conversation ? { conversationId: conversation.id } : {}),
+    });
+    call.events.on("state", ({ to }) => {
+      if (to === "established") this.d.store.updateCall(record.id, { answeredAt: this.now(), outcome: "answered" });
+    });
+    call.events.on("ended", (end) => {
+      const answered = this.d.store.getCall(record.id)?.answeredAt !== undefined;
+      const outcome = answered ? "answered" : end.reason === "busy" ? "busy" : end.reason === "cancelled" ? (direction === "in" ? "missed" : "cancelled") : end.reason === "declined" || end.reason === "rejected" ? "rejected" : "failed";
+      this.d.store.updateCall(record.id, { endedAt: this.now(), outcome });
+    });
+    this.events.emit("call", { call, record, ...(conversation ? { conversation } : {}) });
+  }
+}

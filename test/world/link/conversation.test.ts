@@ -1,0 +1,79 @@
+// UC-d and UC-e (protocol.md §4-§6) between two endpoints of ours: a chat that
+// becomes a call is tied to the same conversation on both ends; the wire
+// shows reach once in the thread and the thread in Call-Info.
+import { describe, expect, it } from "vitest";
+import type { CusaxClient } from "../../../packages/core/src/index.js";
+import type { SipCall } from "../../../packages/core/src/sip/index.js";
+import { startKamailio, startProsody, until, useCleanup } from "../index.js";
+import { befriend, endpoint } from "./link-kit.js";
+
+const track = useCleanup();
+
+function nextIncoming(c: CusaxClient) {
+  return new Promise<{ call: SipCall; conversation?: { id: number; threadId: string } }>((resolve) => {
+    const off = c.events.on("incomingCall", (e) => {
+      off();
+      resolve(e);
+    });
+  });
+}
+
+describe("conversations tied to calls", () => {
+  it("UC-d: alice chats with bob, calls from the chat; bob's side ties the call to the same conversation", async () => {
+    const prosody = track(await startProsody({ users: ["alice", "bob"] }));
+    const kamailio = track(await startKamailio({ users: ["alice", "bob"] }));
+    const alice = endpoint(track, prosody, kamailio, "alice");
+    const bob = endpoint(track, prosody, kamailio, "bob");
+    await alice.start();
+    await bob.start();
+    await befriend(alice, bob, prosody.domain, ["alice", "bob"]);
+    const bobBare = `bob@${prosody.domain}`;
+    const aliceBare = `alice@${prosody.domain}`;
+    await until("bob callable for alice", () => alice.sipStateOf(bobBare) === "callable");
+    await until("alice callable for bob", () => bob.sipStateOf(aliceBare) === "callable");
+
+    // Chat: two messages from alice, one reply from bob, all in one thread.
+    const conv = alice.conversationWith(bobBare);
+    const bobGot: { body: string; conversationId: number; thread: string }[] = [];
+    bob.events.on("message", ({ conversation, message }) => {
+      if (message.direction === "in") bobGot.push({ body: message.body, conversationId: conversation.id, thread: conversation.threadId });
+    });
+    await alice.send(conv.id, "hi bob");
+    await alice.send(conv.id, "can we talk?");
+    await until("both messages at bob", () => bobGot.length === 2);
+    expect(bobGot.map((m) => m.thread)).toEqual([conv.threadId, conv.threadId]);
+    const bobConvId = bobGot[0]!.conversationId;
+    const aliceGot = new Promise<string>((resolve) => alice.events.on("message", ({ conversation, message }) => message.direction === "in" && resolve(conversation.threadId)));
+    await bob.send(bobConvId, "sure, call me");
+    expect(await aliceGot).toBe(conv.threadId);
+
+    // The wire: reach in alice's first message of the thread only (§4).
+    const aliceMessages = prosody.log().split("\n").filter((l) => l.includes("RECV: <message") && l.includes(`to='bob@`) && l.includes(conv.threadId));
+    expect(aliceMessages).toHaveLength(2);
+    expect(aliceMessages.filter((l) => l.includes("urn:xmpp:reach:0"))).toHaveLength(1);
+    expect(aliceMessages.find((l) => l.includes("hi bob"))).toContain("urn:xmpp:reach:0");
+
+    // The call from the chat: bob's side binds it to his conversation of that thread.
+    const recorded: string[] = [];
+    alice.events.on("call", ({ record }) => recorded.push(`alice ${record.direction} ${record.conversationId}`));
+    bob.events.on("call", ({ record }) => recorded.push(`bob ${record.direction} ${record.conversationId}`));
+    const incoming = nextIncoming(bob);
+    const call = alice.callFromConversation(conv.id);
+    const { call: bobCall, conversation } = await incoming;
+    expect(conversation?.id).toBe(bobConvId);
+    expect(conversation?.threadId).toBe(conv.threadId);
+    // Both histories hold the call inside the conversation.
+    expect(recorded.sort()).toEqual([`alice out ${conv.id}`, `bob in ${bobConvId}`]);
+    await bob.answer(bobCall);
+    await until("the call up on both sides", () => call.state === "established" && bobCall.state === "established");
+
+    // The INVITE carried alice's full JID and the thread; the 200 bob's (D3).
+    const wire = kamailio.wireRecords().filter((r) => r.tag === "rcv");
+    const invite = wire.find((r) => r.text.startsWith("INVITE "))!.text;
+    expect(invite).toMatch(new RegExp(`^Call-Info: <xmpp:alice@${prosody.domain}/cusax-[0-9a-f]+\\?message;type=chat;thread=${conv.threadId}>;purpose=impp`, "mi"));
+    const ok = wire.find((r) => r.text.startsWith("SIP/2.0 200") && /CSeq: \d+ INVITE/.test(r.text))!.text;
+    expect(ok).toMatch(new RegExp(`^Call-Info: <xmpp:bob@${prosody.domain}/cusax-[0-9a-f]+\\?message;type=chat;thread=${conv.threadId}>;purpose=impp`, "mi"));
+    call.hangup();
+    await until("the call ended on both sides", () => call.state === "ended" && bobCall.state === "ended");
+  });
+});

@@ -1,0 +1,38 @@
+// Shared glue for the link world tests: two endpoints of ours on one world.
+import { createClient, type CusaxClient } from "../../../packages/core/src/index.js";
+import { MemoryStore } from "../../../packages/core/src/store/memory-store.js";
+import type { MediaHooks } from "../../../packages/core/src/sip/index.js";
+import { until, type Kamailio, type Prosody } from "../index.js";
+import { ToneMedia } from "../sip/call-kit.js";
+
+export function toneHooks(hz: number): MediaHooks {
+  return { create: () => new ToneMedia(hz) };
+}
+
+export function endpoint(track: <T extends { stop(): Promise<void> }>(t: T) => T, prosody: Prosody, kamailio: Kamailio, user: string): CusaxClient {
+  const x = prosody.users[user]!;
+  const s = kamailio.users[user]!;
+  const client = createClient({
+    store: new MemoryStore(),
+    xmpp: { service: `xmpp://${prosody.host}:${prosody.ports.c2s}`, domain: prosody.domain, username: x.name, password: x.password, ca: prosody.caPem },
+    sip: {
+      aor: s.aor, password: s.password, transport: "udp", outboundProxy: `sip:${kamailio.host}:${kamailio.ports.udp}`,
+      listen: { host: kamailio.host }, mediaHooks: toneHooks(user === "alice" ? 440 : 880), expires: 120,
+    },
+  });
+  return track({ client, stop: () => client.stop() }).client;
+}
+
+/** Subscribes both ways (each asks, each approves). */
+export async function befriend(a: CusaxClient, b: CusaxClient, domain: string, names: [string, string]): Promise<void> {
+  const [an, bn] = names.map((n) => `${n}@${domain}`) as [string, string];
+  for (const [me, other, otherJid] of [[a, b, bn], [b, a, an]] as const) {
+    other.xmpp.on("subscriptionRequest", (r) => void other.xmpp.approve(r.from));
+    await me.xmpp.rosterAdd({ jid: otherJid });
+    await me.xmpp.subscribe(otherJid);
+  }
+  await until("mutual subscription", () =>
+    a.xmpp.roster().some((i) => i.jid === bn && i.subscription === "both") && b.xmpp.roster().some((i) => i.jid === an && i.subscription === "both"),
+  );
+}
+
