@@ -77,3 +77,41 @@ describe("conversations tied to calls", () => {
     await until("the call ended on both sides", () => call.state === "ended" && bobCall.state === "ended");
   });
 });
+
+describe("a call that becomes a chat", () => {
+  it("UC-e: in a call placed from a dialler, each side's message shows inside the call's conversation", async () => {
+    const prosody = track(await startProsody({ users: ["alice", "bob"] }));
+    const kamailio = track(await startKamailio({ users: ["alice", "bob"] }));
+    const alice = endpoint(track, prosody, kamailio, "alice");
+    const bob = endpoint(track, prosody, kamailio, "bob");
+    await alice.start();
+    await bob.start();
+    await befriend(alice, bob, prosody.domain, ["alice", "bob"]);
+    await until("each sees the other callable", () => alice.sipStateOf(`bob@${prosody.domain}`) === "callable" && bob.sipStateOf(`alice@${prosody.domain}`) === "callable");
+
+    const calls: { who: string; conversationId?: number }[] = [];
+    alice.events.on("call", ({ record }) => calls.push({ who: "alice", conversationId: record.conversationId }));
+    const incoming = nextIncoming(bob);
+    const call = alice.call(`sip:bob@${kamailio.domain}`); // a dialler: no chat before
+    const { call: bobCall, conversation: bobConv } = await incoming;
+    expect(bobConv).toBeDefined();
+    await bob.answer(bobCall);
+    await until("the call up", () => call.state === "established" && bobCall.state === "established");
+    const aliceConvId = calls.find((c) => c.who === "alice")!.conversationId!;
+    expect(aliceConvId).toBeDefined();
+
+    // Each side writes during the call; each message lands in the call's conversation.
+    const atBob = new Promise<number>((resolve) => bob.events.on("message", ({ conversation, message }) => message.direction === "in" && resolve(conversation.id)));
+    const atAlice = new Promise<number>((resolve) => alice.events.on("message", ({ conversation, message }) => message.direction === "in" && resolve(conversation.id)));
+    await alice.send(aliceConvId, "sending you the slides now");
+    await bob.send(bobConv!.id, "got them");
+    expect(await atBob).toBe(bobConv!.id);
+    expect(await atAlice).toBe(aliceConvId);
+    // §6: during the call the messages went to the peer's full JID from Call-Info.
+    const toFull = prosody.log().split("\n").filter((l) => l.includes("RECV: <message") && l.includes(bobConv!.threadId));
+    expect(toFull.some((l) => new RegExp(`to='bob@${prosody.domain}/cusax-`).test(l))).toBe(true);
+    expect(toFull.some((l) => new RegExp(`to='alice@${prosody.domain}/cusax-`).test(l))).toBe(true);
+    call.hangup();
+    await until("the call ended", () => bobCall.state === "ended");
+  });
+});

@@ -116,6 +116,17 @@ export class Conversations {
     if (r.status === "added") this.events.emit("message", { conversation: c, message: r.message });
   }
 
+  /** §5/§6: the peer's Call-Info in an 18x/200 of our call names the JID to write to during the call. */
+  private learnFromAnswer(call: SipCall, conversation: Conversation): void {
+    call.events.on("callInfo", () => {
+      const values = call.remoteCallInfo
+        .filter((i) => typeof i.uri === "string" && /^xmpp:/i.test(i.uri))
+        .map((i) => `<${i.uri as string}>;purpose=impp`);
+      const peer = readImppContacts(values).find((p) => normaliseAddress({ kind: "jid", value: p.bare }).value === this.peerBare(conversation));
+      if (peer?.resource) this.d.store.updateConversation(conversation.id, { peerJid: peer.jid });
+    });
+  }
+
   /** §4 "Calling from the chat": the thread's SIP contact, else presence reach, else a linked AoR. */
   call(conversationId: number, options: OutgoingCallOptions = {}): SipCall {
     const c = this.d.store.getConversation(conversationId);
@@ -132,6 +143,28 @@ export class Conversations {
     const inRoster = this.subscription(bare) !== undefined;
     const callInfo = inRoster && !options.privacy ? [serializeImppCallInfo(this.d.xmpp.jid, c.threadId)] : undefined;
     const call = this.d.placeCall(target, { ...options, ...(callInfo ? { callInfo } : {}) });
+    this.recordCall(call, "out", target, c);
+    return call;
+  }
+
+  /**
+   * A call from a dialler (UC-e, §5): to a SIP address linked to a roster
+   * JID, a new conversation with a fresh thread goes with it in Call-Info;
+   * to anyone else, a plain call.
+   */
+  dial(target: string, options: OutgoingCallOptions = {}): SipCall {
+    const address = sipAddressOf(target);
+    const link = address
+      ? this.d.store.findLinks(address).find((l) => l.trust !== "claimed" || mayAutomate(l, this.subscription(l.jid) !== undefined))
+      : undefined;
+    if (!link || options.privacy || this.subscription(link.jid) === undefined) {
+      const call = this.d.placeCall(target, options);
+      this.recordCall(call, "out", target);
+      return call;
+    }
+    const contact = this.d.store.upsertContact({ kind: "jid", value: link.jid }, { at: this.now() });
+    const c = this.d.store.createConversation({ threadId: newThreadId(), peerContactId: contact.id, created: this.now() });
+    const call = this.d.placeCall(target, { ...options, callInfo: [serializeImppCallInfo(this.d.xmpp.jid, c.threadId)] });
     this.recordCall(call, "out", target, c);
     return call;
   }
@@ -187,6 +220,7 @@ export class Conversations {
       const outcome = answered ? "answered" : end.reason === "busy" ? "busy" : end.reason === "cancelled" ? (direction === "in" ? "missed" : "cancelled") : end.reason === "declined" || end.reason === "rejected" ? "rejected" : "failed";
       this.d.store.updateCall(record.id, { endedAt: this.now(), outcome });
     });
+    if (conversation && direction === "out") this.learnFromAnswer(call, conversation);
     this.events.emit("call", { call, record, ...(conversation ? { conversation } : {}) });
   }
 }

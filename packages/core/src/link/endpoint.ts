@@ -61,7 +61,7 @@ export class Endpoint {
     this.states = new ContactStates(this.xmpp);
     this.states.events.on("change", (c) => this.events.emit("sipState", c));
     this.conversations = new Conversations({
-      store: o.store, xmpp: this.xmpp, placeCall: (t, opts) => this.call(t, opts),
+      store: o.store, xmpp: this.xmpp, placeCall: (t, opts) => this.placeCall(t, opts),
       ourSipContact: () => this.sip.gruu ?? o.sip.aor, ourAor: o.sip.aor, log: this.log.child("conversations"),
     });
     this.conversations.events.on("message", (m) => this.events.emit("message", m));
@@ -103,8 +103,16 @@ export class Endpoint {
     await this.presence.settled();
   }
 
-  /** Places a call; our presence shows "On the phone" while it is up. */
+  /**
+   * Calls a SIP address from a dialler: tied to a new conversation when the
+   * address belongs to a roster contact (UC-e). Our presence shows "On the
+   * phone" while it is up.
+   */
   call(target: string, options: OutgoingCallOptions = {}): SipCall {
+    return this.conversations.dial(target, options);
+  }
+
+  private placeCall(target: string, options: OutgoingCallOptions): SipCall {
     const call = this.sip.call(target, options);
     this.presence.track(call);
     return call;
