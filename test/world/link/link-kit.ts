@@ -1,5 +1,5 @@
 // Shared glue for the link world tests: two endpoints of ours on one world.
-import { createClient, type CusaxClient } from "../../../packages/core/src/index.js";
+import { createClient, type CusaxClient, type CusaxClientOptions } from "../../../packages/core/src/index.js";
 import { MemoryStore } from "../../../packages/core/src/store/memory-store.js";
 import type { MediaHooks } from "../../../packages/core/src/sip/index.js";
 import { until, type Kamailio, type Prosody } from "../index.js";
@@ -9,7 +9,13 @@ export function toneHooks(hz: number): MediaHooks {
   return { create: () => new ToneMedia(hz) };
 }
 
-export function endpoint(track: <T extends { stop(): Promise<void> }>(t: T) => T, prosody: Prosody, kamailio: Kamailio, user: string): CusaxClient {
+export function endpoint(
+  track: <T extends { stop(): Promise<void> }>(t: T) => T,
+  prosody: Prosody,
+  kamailio: Kamailio,
+  user: string,
+  extra: Partial<Omit<CusaxClientOptions, "sip" | "xmpp">> = {},
+): CusaxClient {
   const x = prosody.users[user]!;
   const s = kamailio.users[user]!;
   const client = createClient({
@@ -19,6 +25,7 @@ export function endpoint(track: <T extends { stop(): Promise<void> }>(t: T) => T
       aor: s.aor, password: s.password, transport: "udp", outboundProxy: `sip:${kamailio.host}:${kamailio.ports.udp}`,
       listen: { host: kamailio.host }, mediaHooks: toneHooks(user === "alice" ? 440 : 880), expires: 120,
     },
+    ...extra,
   });
   return track({ client, stop: () => client.stop() }).client;
 }

@@ -10,6 +10,8 @@ import { storeCapsCache } from "./caps-store.js";
 import { ContactStates, type SipStateChange } from "./contact-states.js";
 import { Conversations, type ConversationEvents } from "./conversations.js";
 import { learnLink } from "./learn-links.js";
+import { findJidFor, findSipFor, publishOwnCards, type DiscoverDeps } from "./discover.js";
+import type { JidCandidate, SameNamePair, SipCandidate } from "./discovery.js";
 import { PresenceBridge, type OwnStatus, type ReachPrivacy } from "./presence-bridge.js";
 import type { SipState } from "./sip-state.js";
 
@@ -21,6 +23,10 @@ export type EndpointOptions = {
   tel?: string;
   /** protocol.md §3: who sees our reach (default broadcast). */
   reach?: ReachPrivacy;
+  /** §7: domain pairs for which the same-name rule is enabled (opt-in). */
+  sameName?: SameNamePair[];
+  /** §7: publish our vCard4 / vcard-temp with our SIP AoR and tel at start (default true). */
+  publishCards?: boolean;
   logger?: Logger;
 };
 
@@ -49,9 +55,10 @@ export class Endpoint {
   private readonly states: ContactStates;
   private readonly conversations: Conversations;
   private readonly answerInfo = new WeakMap<SipCall, string[]>();
+  private readonly discover: DiscoverDeps;
   private readonly log: Logger;
 
-  constructor(o: EndpointOptions) {
+  constructor(private readonly o: EndpointOptions) {
     this.log = o.logger ?? silentLogger;
     this.instanceId = o.store.instanceId();
     const id = identityOf(this.instanceId);
@@ -59,6 +66,10 @@ export class Endpoint {
     this.xmpp = new XmppClient({ ...o.xmpp, resource: id.xmppResource, capsCache: storeCapsCache(o.store), logger: this.log.child("xmpp") });
     this.presence = new PresenceBridge(this.xmpp, this.sip, { aor: o.sip.aor, tel: o.tel, reach: o.reach, log: this.log.child("presence") });
     this.states = new ContactStates(this.xmpp);
+    this.discover = {
+      store: o.store, xmpp: this.xmpp, ourSipDomain: o.sip.aor.replace(/^sips?:[^@]*@/, "").replace(/[;:>].*$/, ""),
+      sameName: o.sameName ?? [], log: this.log.child("discovery"),
+    };
     this.states.events.on("change", (c) => this.events.emit("sipState", c));
     this.conversations = new Conversations({
       store: o.store, xmpp: this.xmpp, placeCall: (t, opts) => this.placeCall(t, opts),
@@ -86,6 +97,7 @@ export class Endpoint {
   async start(): Promise<{ jid: string; sip: Awaited<ReturnType<SipUserAgent["start"]>> }> {
     const { jid } = await this.xmpp.start();
     this.presence.update();
+    if (this.o.publishCards !== false) await publishOwnCards(this.discover, this.o.sip.aor, this.o.tel);
     const sip = await this.sip.start();
     await this.presence.settled();
     return { jid, sip };
@@ -137,6 +149,16 @@ export class Endpoint {
   /** Calls the peer of a conversation, tying the call to it (§4, §5). */
   callFromConversation(conversationId: number, options: OutgoingCallOptions = {}): SipCall {
     return this.conversations.call(conversationId, options);
+  }
+
+  /** UC-a: the SIP addresses of a JID, in the order of protocol.md §7 (each remembered as a claim). */
+  findSipAddresses(jid: string): Promise<SipCandidate[]> {
+    return findSipFor(this.discover, jid);
+  }
+
+  /** UC-b: the JIDs of a SIP address (Call-Info seen, answers given, same-name rule). */
+  findJids(sipUri: string): JidCandidate[] {
+    return findJidFor(this.discover, sipUri);
   }
 
   /** The SIP state of a contact resource (full JID) or person (bare JID). */
