@@ -9,8 +9,9 @@ export function makeWorldDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `cusax-${label}-`));
 }
 
+/** CUSAX_KEEP_WORLD=1 keeps every world's directory, passing or not (for reading logs). */
 export function removeWorldDir(dir: string, keep: boolean): void {
-  if (keep) {
+  if (keep || process.env.CUSAX_KEEP_WORLD === "1") {
     process.stderr.write(`[world] logs kept in ${dir}\n`);
     return;
   }

@@ -212,6 +212,7 @@ export function createEntity(opts: EntityOptions): Entity {
     },
   });
   entity.reconnect.stop();
+  markIqRepliesHandled(entity);
   // Our SCRAM (node:crypto PBKDF2) replaces @xmpp's SCRAM-SHA-1, which takes ~0.6 s per login.
   const factory = entity.saslFactory;
   let exchange: ScramExchange | undefined;
@@ -225,4 +226,19 @@ export function createEntity(opts: EntityOptions): Entity {
   guardData(entity);
   specificStreamErrors(entity);
   return entity;
+}
+
+/**
+ * Works around a race in @xmpp/iq 0.14: an error reply that arrives before the
+ * request's own write has completed (common on loopback) rejects a promise
+ * nobody listens to yet, which Node reports as an unhandled rejection. The
+ * rejection still reaches the caller; this only marks it as observed.
+ */
+function markIqRepliesHandled(entity: Entity): void {
+  const handlers = (entity.iqCaller as unknown as { handlers: Map<string, { promise: Promise<unknown> }> }).handlers;
+  const set = handlers.set.bind(handlers);
+  handlers.set = (id, deferred) => {
+    deferred.promise.catch(() => undefined);
+    return set(id, deferred);
+  };
 }
