@@ -178,14 +178,18 @@ export class Conversations {
       .filter((i) => typeof i.uri === "string" && /^xmpp:/i.test(i.uri))
       .map((i) => `<${i.uri as string}>${[...i.params].map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join("")}`);
     const impp = readImppContacts(values);
-    const chats: ChatView[] = impp.flatMap((p) => {
-      const contact = this.d.store.findContactByAddress({ kind: "jid", value: p.bare });
+    const links = this.d.store.findLinks(from);
+    // The chats that could be this call's: with the JIDs its Call-Info names, and (§8,
+    // Call-Info stripped) with the JIDs linked to the caller's address.
+    const candidates = new Set([...impp.map((p) => normaliseAddress({ kind: "jid", value: p.bare }).value), ...links.map((l) => l.jid)]);
+    const chats: ChatView[] = [...candidates].flatMap((bare) => {
+      const contact = this.d.store.findContactByAddress({ kind: "jid", value: bare });
       return contact ? this.d.store.conversationsWith(contact.id).map((cv) => ({
-        conversationId: cv.id, peerBare: normaliseAddress({ kind: "jid", value: p.bare }).value, threadId: cv.threadId, active: this.now() - cv.lastActivity < ACTIVE_MS,
+        conversationId: cv.id, peerBare: bare, threadId: cv.threadId, active: this.now() - cv.lastActivity < ACTIVE_MS,
       })) : [];
     });
     const roster = (bare: string) => this.subscription(bare) !== undefined && this.subscription(bare) !== "none";
-    const binding = bindCall({ from, impp, chats, links: this.d.store.findLinks(from), rosterSubscribed: roster });
+    const binding = bindCall({ from, impp, chats, links, rosterSubscribed: roster });
     for (const p of impp) learnLink(this.d.store, p.bare, fromUri, "call-info", this.now());
     let conversation: Conversation | undefined;
     if (binding.bound) {

@@ -1,6 +1,7 @@
 // The combined endpoint (protocol.md §2-§3): one identity for both accounts,
 // presence that tells about the SIP side, and the SIP state of contacts.
 // Composes the SIP user agent and the XMPP client through their facades.
+import { ConfigError } from "../util/errors.js";
 import { Emitter } from "../util/events.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import type { Conversation, Message, Store } from "../store/types.js";
@@ -149,6 +150,11 @@ export class Endpoint {
   /** Calls the peer of a conversation, tying the call to it (§4, §5). */
   callFromConversation(conversationId: number, options: OutgoingCallOptions = {}): SipCall {
     return this.conversations.call(conversationId, options);
+  }
+
+  /** The user says this JID and this SIP/tel address are the same person (§7 "Ask the user"). */
+  link(jid: string, sipUri: string): void {
+    if (!learnLink(this.o.store, jid, sipUri, "user", Date.now())) throw new ConfigError(`not a SIP or tel address: ${sipUri}`);
   }
 
   /** UC-a: the SIP addresses of a JID, in the order of protocol.md §7 (each remembered as a claim). */
