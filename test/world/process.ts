@@ -44,6 +44,15 @@ export function startProcess(
   live.add(child);
   child.stdout?.pipe(out, { end: false });
   child.stderr?.pipe(out, { end: false });
+  // The log closes once both pipes have closed (not when stop() returns: the
+  // child may still flush output after its exit event).
+  let openPipes = (child.stdout ? 1 : 0) + (child.stderr ? 1 : 0);
+  const pipeClosed = () => {
+    if (--openPipes === 0) out.end();
+  };
+  child.stdout?.once("close", pipeClosed);
+  child.stderr?.once("close", pipeClosed);
+  out.on("error", () => undefined); // a full disk must not take the test process down
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on("exit", (code, signal) => {
       live.delete(child);
@@ -62,7 +71,6 @@ export function startProcess(
       const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);
-      out.end();
     },
     log: () => readFileSync(options.logFile, "utf8"),
   };
