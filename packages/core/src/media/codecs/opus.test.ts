@@ -35,6 +35,17 @@ describe("Opus codec (opusscript)", () => {
       }
     });
   }
+  it("keeps working when many codecs make the WASM heap grow (opusscript's wrapper detached its views at 161)", () => {
+    const codecs = Array.from({ length: 200 }, () => createOpusCodec({ sampleRate: 8000 }));
+    try {
+      const first = codecs[0] as AudioCodec;
+      const pcm = throughCodec(first, 1000).subarray(1600);
+      expect(dominantFrequency(pcm, 8000)).toBeGreaterThan(990);
+      expect(dominantFrequency(pcm, 8000)).toBeLessThan(1010);
+    } finally {
+      codecs.forEach((c) => c.close?.());
+    }
+  });
   it("refuses a frame of the wrong size", () => {
     const codec = createOpusCodec();
     expect(() => codec.encode(new Int16Array(100))).toThrow(RangeError);

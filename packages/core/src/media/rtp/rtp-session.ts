@@ -3,56 +3,32 @@
 // packets come from), a jitter buffer and PLC on receive. Timers come from
 // the injected clock: one send tick and one playout tick per frame.
 import { randomBytes } from "node:crypto";
-import type { Socket } from "node:dgram";
-import type { Clock, TimerHandle } from "../../util/clock.js";
+import type { TimerHandle } from "../../util/clock.js";
 import { Emitter } from "../../util/events.js";
-import type { AudioCodec } from "../codecs/codec.js";
 import { RepeatFadePlc } from "../codecs/plc.js";
-import { telephoneEventPackets, TelephoneEventReceiver, type ReceivedDigit, type TelephoneEventPacket } from "../dtmf/telephone-event.js";
+import { telephoneEventPackets, TelephoneEventReceiver, type TelephoneEventPacket } from "../dtmf/telephone-event.js";
 import { JitterBuffer } from "../jitter-buffer.js";
 import { Resampler } from "../resampler.js";
-import type { MediaSink, MediaSource } from "../source.js";
-import { SrtpContext, type SrtpKeyMaterial } from "../srtp/srtp-context.js";
+import { SrtpContext } from "../srtp/srtp-context.js";
 import { parseRtcp, serializeRtcp } from "./rtcp-packet.js";
 import { ntpFromUnixMs } from "./rtcp-report.js";
 import { RtpPacketizer } from "./rtp-packetizer.js";
 import { parseRtp, serializeRtp, type RtpPacket } from "./rtp-packet.js";
 import { ReceiveStats, roundTripMs } from "./stats.js";
-import { bindUdpPair, type PortRange } from "./udp-pair.js";
+import { bindUdpPair } from "./udp-pair.js";
+import type { DatagramSocket, RtpDropReason, RtpEndpoint, RtpSessionEvents, RtpSessionOptions } from "./rtp-session-types.js";
+import { SsrcLock } from "./ssrc-lock.js";
+import type { RtpStreamCounters } from "../call-stats.js";
 
-export type RtpEndpoint = { address: string; port: number };
-
-export type RtpSessionOptions = {
-  clock: Clock;
-  codec: AudioCodec;
-  /** PT we send the codec with (the peer's); default codec.payloadType. */
-  sendPayloadType?: number;
-  /** PTs we accept as audio; default [sendPayloadType]. */
-  receivePayloadTypes?: number[];
-  telephoneEvent?: { sendPayloadType: number; receivePayloadType: number };
-  address?: string;
-  portRange?: PortRange;
-  remote?: { rtp: RtpEndpoint; rtcp?: RtpEndpoint };
-  srtp?: { local: SrtpKeyMaterial; remote: SrtpKeyMaterial };
-  source?: MediaSource;
-  sink?: MediaSink;
-  ssrc?: number;
-  rtcpIntervalMs?: number;
-  /** Wall clock for NTP timestamps in SR and RTT (Unix ms); default Date.now. */
-  wallClock?: () => number;
-};
-
-export type RtpSessionEvents = {
-  audio: { sequenceNumber: number };
-  dtmf: ReceivedDigit;
-  latched: RtpEndpoint;
-  rejected: { reason: string };
-  rtcp: { rttMs?: number };
-};
+export type { DatagramSocket, RtpDropReason, RtpEndpoint, RtpSessionEvents, RtpSessionOptions } from "./rtp-session-types.js";
 
 export class RtpSession {
   readonly events = new Emitter<RtpSessionEvents>();
-  readonly rejected: Record<string, number> = {};
+  readonly rejected: Record<RtpDropReason, number> = {};
+  /** Frame ticks, those that ran more than `lateSendMs` after their slot, the worst delay, and frames the codec failed to encode. */
+  readonly sendTiming = { ticks: 0, late: 0, worstMs: 0, encodeErrors: 0 };
+  private readonly ssrcLock: SsrcLock;
+  private bytesReceived = 0;
   readonly packetizer: RtpPacketizer;
   readonly jitterBuffer: JitterBuffer;
   private readonly plc: RepeatFadePlc;
@@ -73,14 +49,15 @@ export class RtpSession {
 
   private constructor(
     private readonly options: RtpSessionOptions,
-    private readonly rtpSocket: Socket,
-    private readonly rtcpSocket: Socket,
+    private readonly rtpSocket: DatagramSocket,
+    private readonly rtcpSocket: DatagramSocket,
     readonly localPort: number,
   ) {
     const c = options.codec;
     this.packetizer = new RtpPacketizer(options.ssrc ?? randomBytes(4).readUInt32BE(0));
     this.jitterBuffer = new JitterBuffer({ clock: options.clock, clockRate: c.clockRate, frameMs: c.frameMs });
     this.plc = new RepeatFadePlc(c.frameMs);
+    this.ssrcLock = new SsrcLock(options.ssrcSwitchAfterMs);
     if (options.srtp) {
       this.srtpOut = new SrtpContext(options.srtp.local);
       this.srtpIn = new SrtpContext(options.srtp.remote);
@@ -97,12 +74,19 @@ export class RtpSession {
     return new RtpSession(options, pair.rtp, pair.rtcp, pair.port);
   }
 
+  /** A session on sockets the caller made (or fakes, in unit tests). */
+  static fromSockets(options: RtpSessionOptions, rtp: DatagramSocket, rtcp: DatagramSocket, localPort: number): RtpSession {
+    return new RtpSession(options, rtp, rtcp, localPort);
+  }
+
   get remoteRtp(): RtpEndpoint | undefined {
     return this.remote.rtp;
   }
 
   setRemote(rtp: RtpEndpoint, rtcp?: RtpEndpoint): void {
     this.remote = { rtp, rtcp: rtcp ?? { address: rtp.address, port: rtp.port + 1 }, latched: false };
+    // A new offer/answer may bring a new source: accept its SSRC at once.
+    this.ssrcLock.reset();
   }
 
   /** Starts the frame clock: each tick sends one frame and plays one out. */
@@ -117,11 +101,19 @@ export class RtpSession {
     const due = this.started + (this.ticks + 1) * frame;
     this.timers[0] = this.options.clock.setTimeout(() => {
       if (this.closed) return;
+      this.timeTick(due);
       this.ticks++;
       this.sendTick();
       this.playTick();
       this.schedule();
     }, due - this.options.clock.now());
+  }
+
+  private timeTick(due: number): void {
+    const lateness = this.options.clock.now() - due;
+    this.sendTiming.ticks++;
+    if (lateness > (this.options.lateSendMs ?? 10)) this.sendTiming.late++;
+    this.sendTiming.worstMs = Math.max(this.sendTiming.worstMs, lateness);
   }
 
   private scheduleRtcp(): void {
@@ -156,7 +148,8 @@ export class RtpSession {
       const frame = this.options.source.read();
       if (frame) {
         const pcm = this.toCodec ? this.toCodec.process(frame) : frame;
-        this.sendRtp(this.packetizer.next(this.options.sendPayloadType ?? codec.payloadType, codec.encode(pcm), { marker: this.packetizer.packetCount === 0 }));
+        const payload = this.encode(pcm);
+        if (payload) this.sendRtp(this.packetizer.next(this.options.sendPayloadType ?? codec.payloadType, payload, { marker: this.packetizer.packetCount === 0 }));
       }
     }
     this.packetizer.advance(codec.timestampStep);
@@ -179,15 +172,37 @@ export class RtpSession {
     const codec = this.options.codec;
     const frame = this.jitterBuffer.pop();
     let pcm: Int16Array;
-    if (frame.kind === "audio") {
-      pcm = codec.decode(frame.packet.payload);
+    const decoded = frame.kind === "audio" ? this.decode(frame.packet.payload) : undefined;
+    if (decoded) {
+      pcm = decoded;
       this.plc.onGoodFrame(pcm);
-    } else if (frame.kind === "conceal") pcm = this.plc.conceal(codec.frameSamples);
+    } else if (frame.kind === "audio") pcm = this.plc.conceal(codec.frameSamples);
+    else if (frame.kind === "conceal") pcm = this.plc.conceal(codec.frameSamples);
     else pcm = new Int16Array(codec.frameSamples);
     sink?.write(this.toSink ? this.toSink.process(pcm) : pcm);
   }
 
-  private reject(reason: string): void {
+  /** A codec failure skips one frame (the timestamp still advances, as a loss would); it never stops the tick. */
+  private encode(pcm: Int16Array): Uint8Array | undefined {
+    try {
+      return this.options.codec.encode(pcm);
+    } catch {
+      this.sendTiming.encodeErrors++;
+      return undefined;
+    }
+  }
+
+  /** Bad payloads from the network must not stop playout: count and conceal. */
+  private decode(payload: Uint8Array): Int16Array | undefined {
+    try {
+      return this.options.codec.decode(payload);
+    } catch {
+      this.reject("decode");
+      return undefined;
+    }
+  }
+
+  private reject(reason: RtpDropReason): void {
     this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
     this.events.emit("rejected", { reason });
   }
@@ -205,8 +220,12 @@ export class RtpSession {
     const te = this.options.telephoneEvent;
     const audioPts = this.options.receivePayloadTypes ?? [this.options.sendPayloadType ?? this.options.codec.payloadType];
     if (p.payloadType !== te?.receivePayloadType && !audioPts.includes(p.payloadType)) return this.reject("payload-type");
+    const verdict = this.ssrcLock.check(p.ssrc, this.options.clock.now());
+    if (verdict === "unknown-ssrc") return this.reject("unknown-ssrc");
     this.latch(from);
-    this.stats ??= new ReceiveStats(p.ssrc, this.options.codec.clockRate);
+    // A new source starts its own sequence space and statistics (RFC 3550 §8.2).
+    if (this.stats?.ssrc !== p.ssrc) this.stats = new ReceiveStats(p.ssrc, this.options.codec.clockRate);
+    this.bytesReceived += p.payload.length;
     this.stats.onPacket(p.sequenceNumber, p.timestamp, this.options.clock.now());
     if (p.payloadType === te?.receivePayloadType) {
       const digit = this.dtmfRx.onPacket(p.timestamp, p.payload);
@@ -236,7 +255,9 @@ export class RtpSession {
     const parsed = parseRtcp(bytes);
     if (!parsed.ok) return this.reject(`rtcp-${parsed.reason}`);
     for (const p of parsed.packets) {
-      if (p.type === "sr") this.stats?.onSenderReport(p, this.options.clock.now());
+      // §6.4.1: LSR/DLSR are about the source we receive; an SR from any other is not.
+      if (p.type === "sr" && p.ssrc === this.stats?.ssrc) this.stats.onSenderReport(p, this.options.clock.now());
+      if (p.type === "bye") this.ssrcLock.onBye(p.ssrcs);
       const blocks = p.type === "sr" || p.type === "rr" ? p.reports : [];
       const mine = blocks.find((b) => b.ssrc === this.packetizer.ssrc);
       if (mine) this.lastRttMs = roundTripMs(mine, this.wallNow()) ?? this.lastRttMs;
@@ -272,6 +293,25 @@ export class RtpSession {
 
   get cumulativeLost(): number {
     return this.stats?.cumulativeLost ?? 0;
+  }
+
+  streamStats(): RtpStreamCounters {
+    const c = this.options.codec;
+    return {
+      kind: "audio",
+      codec: c.name,
+      clockRate: c.clockRate,
+      packetsSent: this.packetizer.packetCount,
+      bytesSent: this.packetizer.octetCount,
+      packetsReceived: this.received,
+      bytesReceived: this.bytesReceived,
+      expected: this.stats?.expected ?? 0,
+      cumulativeLost: this.cumulativeLost,
+      jitterMs: this.stats?.jitter.jitterMs ?? 0,
+      ...(this.lastRttMs !== undefined && { rttMs: this.lastRttMs }),
+      playoutDelayMs: this.jitterBuffer.targetDelayMs + c.frameMs,
+      rejected: { ...this.rejected },
+    };
   }
 
   close(): void {

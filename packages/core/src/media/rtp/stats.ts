@@ -155,6 +155,11 @@ export class ReceiveStats {
     return this.seq?.cumulativeLost ?? 0;
   }
 
+  /** A.3: packets expected so far (extended highest minus base, plus one). */
+  get expected(): number {
+    return this.seq?.expected ?? 0;
+  }
+
   /** A report block for our next SR/RR; resets the fraction-lost interval. */
   reportBlock(nowMs: number): ReportBlock {
     const seq = this.seq;
