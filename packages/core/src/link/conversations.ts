@@ -10,7 +10,7 @@ import type { Call, Conversation, Message, Store } from "../store/types.js";
 import { normaliseAddress } from "../store/types.js";
 import type { OutgoingCallOptions, SipCall } from "../sip/index.js";
 import { bareJid, newThreadId, NS_REACH, type XmppClient, type XmppMessage } from "../xmpp/index.js";
-import { bindCall, type ChatView } from "./binding.js";
+import { bindCall, fallbackTarget, type ChatView } from "./binding.js";
 import { learnLink, sipAddressOf } from "./learn-links.js";
 import { mayAutomate } from "./trust.js";
 import { readImppContacts, serializeImppCallInfo } from "./xmpp-uri.js";
@@ -33,16 +33,34 @@ export type ConversationDeps = {
   now?: () => number;
 };
 
-/** A chat is "active" for call binding when something happened in it lately. */
+/** A chat is "active" for call binding when something happened in it lately (D17). */
 const ACTIVE_MS = 30 * 60_000;
+/** How many sent messages we remember for a bounce to the full JID (§6). */
+const SENT_MEMORY = 500;
 
 export class Conversations {
   readonly events = new Emitter<ConversationEvents>();
   private readonly now: () => number;
+  /** Recently sent messages by stanza id, for the §6 bare-JID fallback. */
+  private readonly sent = new Map<string, { conversationId: number; to: string; body: string; thread: string }>();
 
   constructor(private readonly d: ConversationDeps) {
     this.now = d.now ?? Date.now;
     d.xmpp.on("message", (m) => this.receive(m));
+    d.xmpp.on("messageError", ({ id, error }) => void this.bounced(id, error.condition));
+  }
+
+  /** §6: a message to a full JID that bounces goes again to the bare JID, same thread. */
+  private async bounced(id: string | undefined, condition: string): Promise<void> {
+    const s = id === undefined ? undefined : this.sent.get(id);
+    const target = s && fallbackTarget(s.to, condition);
+    if (!s || !target) return;
+    this.sent.delete(id!);
+    this.d.store.updateConversation(s.conversationId, { peerJid: target });
+    this.d.log.info("message bounced from the full JID: resent to the bare JID", { condition });
+    await this.d.xmpp.sendMessage({ to: target, body: s.body, thread: s.thread, requestReceipt: true }).catch((err: unknown) =>
+      this.d.log.warn("resend to the bare JID failed", { error: String(err) }),
+    );
   }
 
   /** The newest conversation with this JID, or a new one with a fresh thread. */
@@ -83,6 +101,10 @@ export class Conversations {
     const to = c.peerJid && bareJid(c.peerJid) === bare ? c.peerJid : bare;
     const reach = this.reachFor(c, bare);
     const sent = await this.d.xmpp.sendMessage({ to, body, thread: c.threadId, requestReceipt: true, ...(reach ? { reach } : {}) });
+    if (to !== bare) {
+      this.sent.set(sent.id, { conversationId: c.id, to, body, thread: c.threadId });
+      if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.keys().next().value!);
+    }
     const r = this.d.store.appendMessage({
       conversationId: c.id, direction: "out", from: this.d.xmpp.jid, to, body, stanzaId: sent.id, originId: sent.id,
       state: sent.queued ? "pending" : "sent", at: this.now(),
