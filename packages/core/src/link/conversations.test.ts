@@ -3,6 +3,7 @@ import { Emitter } from "../util/events.js";
 import { silentLogger } from "../util/log.js";
 import { MemoryStore } from "../store/memory-store.js";
 import type { XmppClient, XmppEvents } from "../xmpp/index.js";
+import type { SipCall } from "../sip/index.js";
 import { Conversations } from "./conversations.js";
 
 /** An XMPP client that records what is sent and lets the test inject events. */
@@ -11,7 +12,7 @@ function fakeXmpp() {
   const sent: { to: string; body?: string; thread?: string; id: string }[] = [];
   let n = 0;
   const xmpp = {
-    jid: "alice@example.com/cusax-1",
+    jid: "alice@example.com/cusax-1" as string,
     on: events.on.bind(events),
     roster: () => [{ jid: "bob@example.com", subscription: "both" }],
     presencesOf: () => [],
@@ -54,5 +55,27 @@ describe("conversations", () => {
     events.emit("message", { ...msg, id: "x2", thread: "t-2" });
     expect(seen).toHaveLength(2);
     expect(seen[0]).not.toBe(seen[1]);
+  });
+});
+
+describe("a JID change during a call (§5)", () => {
+  it("re-announces the new full JID in a re-INVITE, once, for calls that are up", async () => {
+    const store = new MemoryStore();
+    const { xmpp, events } = fakeXmpp();
+    const renegotiated: string[][] = [];
+    const callEvents = new Emitter<{ ended: unknown; state: { from: string; to: string }; callInfo: unknown }>();
+    const call = {
+      id: "c1", state: "established", remote: "<sip:bob@example.com>", remoteCallInfo: [], events: callEvents,
+      renegotiate: async (o: { callInfo: string[] }) => (renegotiated.push(o.callInfo), true),
+    } as unknown as SipCall;
+    const conv = new Conversations({ store, xmpp, placeCall: () => call, ourSipContact: () => "sip:alice@example.com", ourAor: "sip:alice@example.com", log: silentLogger });
+    const c = conv.open("bob@example.com");
+    store.updateConversation(c.id, { peerSipContact: "sip:bob@example.com" });
+    conv.call(c.id);
+    events.emit("online", { jid: "alice@example.com/cusax-1", resumed: true }); // same JID: nothing to say
+    (xmpp as { jid: string }).jid = "alice@example.com/other";
+    events.emit("online", { jid: "alice@example.com/other", resumed: false });
+    events.emit("online", { jid: "alice@example.com/other", resumed: true });
+    expect(renegotiated).toEqual([[`<xmpp:alice@example.com/other?message;type=chat;thread=${c.threadId}>;purpose=impp`]]);
   });
 });

@@ -48,6 +48,27 @@ export class Conversations {
     this.now = d.now ?? Date.now;
     d.xmpp.on("message", (m) => this.receive(m));
     d.xmpp.on("messageError", ({ id, error }) => void this.bounced(id, error.condition));
+    d.xmpp.on("online", ({ jid }) => this.reannounce(jid));
+  }
+
+  /** Calls that carry our Call-Info, with the conversation and the JID we announced in it. */
+  private readonly announced = new Map<SipCall, { conversation: Conversation; jid: string }>();
+
+  private announce(call: SipCall, conversation: Conversation): void {
+    this.announced.set(call, { conversation, jid: this.d.xmpp.jid });
+    call.events.on("ended", () => this.announced.delete(call));
+  }
+
+  /** §5: our JID changed mid-call (a reconnect with a new resource): re-INVITE with the new Call-Info. */
+  private reannounce(jid: string): void {
+    for (const [call, a] of this.announced) {
+      if (a.jid === jid || call.state !== "established") continue;
+      a.jid = jid;
+      this.d.log.info("our JID changed during a call: re-announcing it", {});
+      void call.renegotiate({ callInfo: [serializeImppCallInfo(jid, a.conversation.threadId)] }).catch((err: unknown) =>
+        this.d.log.warn("re-INVITE with the new Call-Info failed", { error: String(err) }),
+      );
+    }
   }
 
   /** §6: a message to a full JID that bounces goes again to the bare JID, same thread. */
@@ -166,6 +187,7 @@ export class Conversations {
     const callInfo = inRoster && !options.privacy ? [serializeImppCallInfo(this.d.xmpp.jid, c.threadId)] : undefined;
     const call = this.d.placeCall(target, { ...options, ...(callInfo ? { callInfo } : {}) });
     this.recordCall(call, "out", target, c);
+    if (callInfo) this.announce(call, c);
     return call;
   }
 
@@ -188,6 +210,7 @@ export class Conversations {
     const c = this.d.store.createConversation({ threadId: newThreadId(), peerContactId: contact.id, created: this.now() });
     const call = this.d.placeCall(target, { ...options, callInfo: [serializeImppCallInfo(this.d.xmpp.jid, c.threadId)] });
     this.recordCall(call, "out", target, c);
+    this.announce(call, c);
     return call;
   }
 
@@ -228,6 +251,7 @@ export class Conversations {
     this.recordCall(call, "in", fromUri, conversation);
     // D3/D4: answer with our JID and the bound thread, only towards a trusted or roster-backed caller.
     const callInfo = conversation && this.d.xmpp.jid ? [serializeImppCallInfo(this.d.xmpp.jid, conversation.threadId)] : undefined;
+    if (conversation && callInfo) this.announce(call, conversation);
     return { ...(conversation ? { conversation } : {}), ...(callInfo ? { callInfo } : {}) };
   }
 
