@@ -72,6 +72,7 @@ describe("links and trust in the world", () => {
     const chat = new Promise<number>((resolve) => alice.events.on("message", ({ conversation }) => resolve(conversation.id)));
     await carol.command({ cmd: "send", to: `alice@${prosody.domain}`, body: "call me on my SIP phone" });
     await chat;
+    expect(alice.links(bobAor).map((l) => [l.jid, l.origin, l.trust])).toEqual([[carolBare, "reach", "claimed"]]);
 
     // bob's plain phone calls alice from the address carol claimed.
     const dir = makeWorldDir("spoof-tones");
@@ -85,6 +86,7 @@ describe("links and trust in the world", () => {
     const links = alice.findJids(bobAor);
     expect(links).toEqual([]); // a reach claim alone gives no JID for a caller (UC-b needs Call-Info or the user)
     calls[0]!.call.reject(486);
+    expect(alice.links(bobAor).map((l) => l.trust)).toEqual(["claimed"]);
   });
 
   it("links, trust and conversations survive a restart", async () => {

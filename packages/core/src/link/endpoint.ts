@@ -4,7 +4,8 @@
 import { ConfigError } from "../util/errors.js";
 import { Emitter } from "../util/events.js";
 import { silentLogger, type Logger } from "../util/log.js";
-import type { Conversation, Message, Store } from "../store/types.js";
+import type { Contact, Conversation, Link, Message, Store, TimelineCursor, TimelineItem } from "../store/types.js";
+import { sipAddressOf } from "./learn-links.js";
 import { SipUserAgent, type OutgoingCallOptions, type SipCall, type SipUserAgentOptions } from "../sip/index.js";
 import { XmppClient, type XmppClientOptions } from "../xmpp/index.js";
 import { storeCapsCache } from "./caps-store.js";
@@ -150,6 +151,22 @@ export class Endpoint {
   /** Calls the peer of a conversation, tying the call to it (§4, §5). */
   callFromConversation(conversationId: number, options: OutgoingCallOptions = {}): SipCall {
     return this.conversations.call(conversationId, options);
+  }
+
+  /** Everyone we know, with all their addresses. */
+  contacts(): Contact[] {
+    return this.o.store.listContacts();
+  }
+
+  /** The links (with origin and trust, §7) that involve a JID or a SIP/tel address. */
+  links(address: string): Link[] {
+    const a = sipAddressOf(address) ?? { kind: "jid" as const, value: address };
+    return this.o.store.findLinks(a);
+  }
+
+  /** One contact's history: calls and messages interleaved, oldest first. */
+  timeline(contactId: number, options: { before?: TimelineCursor; limit: number } = { limit: 50 }): TimelineItem[] {
+    return this.o.store.timeline(contactId, options);
   }
 
   /** The user says this JID and this SIP/tel address are the same person (§7 "Ask the user"). */
