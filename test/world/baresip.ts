@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Kamailio, SipUser } from "./kamailio.js";
 import { makeWorldDir, removeWorldDir } from "./dir.js";
 import { freePort, freePortRange, LOOPBACK } from "./ports.js";
+import { EventLog } from "./event-log.js";
 import { startProcess } from "./process.js";
 import { tcpAccepts, until } from "./wait.js";
 
@@ -126,8 +127,8 @@ export async function startBaresip(kamailio: Kamailio, userName: string, options
     removeWorldDir(dir, true);
     throw err;
   }
-  const events: BaresipEvent[] = [];
-  const waiters = new Set<() => void>();
+  const log = new EventLog<BaresipEvent>(`baresip ${userName}`);
+  const events = log.events;
   const pending = new Map<string, (r: BaresipResponse) => void>();
   let buf: Buffer = Buffer.alloc(0);
   let nextToken = 1;
@@ -136,12 +137,11 @@ export async function startBaresip(kamailio: Kamailio, userName: string, options
     buf = rest;
     for (const item of items) {
       const msg = JSON.parse(item) as Record<string, unknown>;
-      if (msg.event) events.push(msg as BaresipEvent);
+      if (msg.event) log.push(msg as BaresipEvent);
       else if (msg.response && typeof msg.token === "string") pending.get(msg.token)?.(msg as BaresipResponse);
     }
-    waiters.forEach((w) => w());
   });
-  sock.on("error", () => {});
+  sock.on("error", () => undefined); // a dead control socket shows as time-outs of the waits, with the events so far
 
   function sendCommand(command: string, params = ""): Promise<BaresipResponse> {
     const token = String(nextToken++);
@@ -161,26 +161,7 @@ export async function startBaresip(kamailio: Kamailio, userName: string, options
     pid: proc.pid,
     events,
     command: sendCommand,
-    waitEvent(match, what, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = events.find(match);
-          if (!hit) return;
-          cleanup();
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`baresip ${userName}: no ${what} within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    waitEvent: (match, what, timeoutMs) => log.wait(match, what, timeoutMs),
     async registered(timeoutMs = 30_000) {
       // REGISTER_OK may be pushed before this control connection exists, so
       // ask the registrar instead: a binding with this instance's UUID (the

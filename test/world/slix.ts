@@ -4,6 +4,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import type { Prosody } from "./prosody.js";
+import { EventLog } from "./event-log.js";
 import { startProcess } from "./process.js";
 
 const script = join(dirname(fileURLToPath(import.meta.url)), "peers", "slix_peer.py");
@@ -29,43 +30,20 @@ export async function startSlixPeer(prosody: Prosody, userName: string, options:
     [script, `--jid=${jid}`, `--password=${user.password}`, `--host=${prosody.host}`, `--port=${prosody.ports.c2s}`, `--cafile=${prosody.caFile}`],
     { logFile: join(prosody.dir, `slix-${userName}-${options.resource ?? "slix"}.log`), stdin: "pipe" },
   );
-  const events: SlixEvent[] = [];
-  const waiters = new Set<() => void>();
+  const log = new EventLog<SlixEvent>(`slix peer ${jid}`, () => (proc.child.exitCode !== null ? "exited" : undefined));
+  const events = log.events;
   if (!proc.child.stdout) throw new Error("slix peer has no stdout");
   createInterface({ input: proc.child.stdout }).on("line", (line) => {
     if (!line.startsWith("{")) return;
     try {
-      events.push(JSON.parse(line) as SlixEvent);
+      log.push(JSON.parse(line) as SlixEvent);
     } catch {
       return; // a stray line of library output, not an event
     }
-    waiters.forEach((w) => w());
   });
-  proc.exited.then(() => waiters.forEach((w) => w()));
+  void proc.exited.then(() => log.poke());
 
-  const waitEvent: SlixPeer["waitEvent"] = (match, what, timeoutMs = 30_000) =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const hit = events.find(match);
-        if (hit) {
-          cleanup();
-          resolve(hit);
-        } else if (proc.child.exitCode !== null) {
-          cleanup();
-          reject(new Error(`slix peer ${jid} exited before ${what}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`slix peer ${jid}: no ${what} within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+  const waitEvent: SlixPeer["waitEvent"] = (match, what, timeoutMs) => log.wait(match, what, timeoutMs);
 
   const peer: SlixPeer = {
     jid,

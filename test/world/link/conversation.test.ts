@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import type { CusaxClient } from "../../../packages/core/src/index.js";
 import type { SipCall } from "../../../packages/core/src/sip/index.js";
-import { startKamailio, startProsody, until, useCleanup } from "../index.js";
-import { befriend, endpoint } from "./link-kit.js";
+import { until, useCleanup } from "../index.js";
+import { twoFriends } from "./link-kit.js";
 
 const track = useCleanup();
 
@@ -20,17 +20,8 @@ function nextIncoming(c: CusaxClient) {
 
 describe("conversations tied to calls", () => {
   it("UC-d: alice chats with bob, calls from the chat; bob's side ties the call to the same conversation", async () => {
-    const prosody = track(await startProsody({ users: ["alice", "bob"] }));
-    const kamailio = track(await startKamailio({ users: ["alice", "bob"] }));
-    const alice = endpoint(track, prosody, kamailio, "alice");
-    const bob = endpoint(track, prosody, kamailio, "bob");
-    await alice.start();
-    await bob.start();
-    await befriend(alice, bob, prosody.domain, ["alice", "bob"]);
+    const { prosody, kamailio, alice, bob } = await twoFriends(track);
     const bobBare = `bob@${prosody.domain}`;
-    const aliceBare = `alice@${prosody.domain}`;
-    await until("bob callable for alice", () => alice.sipStateOf(bobBare) === "callable");
-    await until("alice callable for bob", () => bob.sipStateOf(aliceBare) === "callable");
 
     // Chat: two messages from alice, one reply from bob, all in one thread.
     const conv = alice.conversationWith(bobBare);
@@ -81,14 +72,7 @@ describe("conversations tied to calls", () => {
 
 describe("a call that becomes a chat", () => {
   it("UC-e: in a call placed from a dialler, each side's message shows inside the call's conversation", async () => {
-    const prosody = track(await startProsody({ users: ["alice", "bob"] }));
-    const kamailio = track(await startKamailio({ users: ["alice", "bob"] }));
-    const alice = endpoint(track, prosody, kamailio, "alice");
-    const bob = endpoint(track, prosody, kamailio, "bob");
-    await alice.start();
-    await bob.start();
-    await befriend(alice, bob, prosody.domain, ["alice", "bob"]);
-    await until("each sees the other callable", () => alice.sipStateOf(`bob@${prosody.domain}`) === "callable" && bob.sipStateOf(`alice@${prosody.domain}`) === "callable");
+    const { prosody, kamailio, alice, bob } = await twoFriends(track);
 
     const calls: { who: string; conversationId?: number }[] = [];
     alice.events.on("call", ({ record }) => calls.push({ who: "alice", conversationId: record.conversationId }));

@@ -2,7 +2,7 @@
 import { createClient, type CusaxClient, type CusaxClientOptions } from "../../../packages/core/src/index.js";
 import { MemoryStore } from "../../../packages/core/src/store/memory-store.js";
 import type { MediaHooks } from "../../../packages/core/src/sip/index.js";
-import { until, type Kamailio, type Prosody } from "../index.js";
+import { startKamailio, startProsody, until, type Kamailio, type Prosody } from "../index.js";
 import { ToneMedia } from "../sip/call-kit.js";
 
 export function toneHooks(hz: number): MediaHooks {
@@ -43,3 +43,17 @@ export async function befriend(a: CusaxClient, b: CusaxClient, domain: string, n
   );
 }
 
+
+/** A fresh world with alice and bob as endpoints of ours, subscribed both ways and callable to each other. */
+export async function twoFriends(track: <T extends { stop(): Promise<void> }>(t: T) => T) {
+  const prosody = track(await startProsody({ users: ["alice", "bob"] }));
+  const kamailio = track(await startKamailio({ users: ["alice", "bob"] }));
+  const alice = endpoint(track, prosody, kamailio, "alice");
+  const bob = endpoint(track, prosody, kamailio, "bob");
+  await alice.start();
+  await bob.start();
+  await befriend(alice, bob, prosody.domain, ["alice", "bob"]);
+  await until("each sees the other callable", () =>
+    alice.sipStateOf(`bob@${prosody.domain}`) === "callable" && bob.sipStateOf(`alice@${prosody.domain}`) === "callable");
+  return { prosody, kamailio, alice, bob };
+}
