@@ -37,3 +37,4 @@ export * from "./video/frame-assembler.js";
 export * from "./video/video-source.js";
 export * from "./video/video-session.js";
 export * from "./video/video-udp.js";
+export * from "./call-media.js";
