@@ -29,9 +29,20 @@ export type Prosody = {
   stop(options?: { keepDir?: boolean }): Promise<void>;
 };
 
-export type ProsodyOptions = { users?: string[]; domain?: string; label?: string };
+export type ProsodyOptions = {
+  users?: string[];
+  domain?: string;
+  label?: string;
+  /**
+   * "both" (default): vCard4 over PEP and vcard-temp, mirrored into each other
+   * (mod_vcard4 + mod_vcard_legacy); "temp-only": a server of the older kind,
+   * vcard-temp stored on its own (mod_vcard), nothing mirrored.
+   */
+  vcard?: "both" | "temp-only";
+};
 
-function config(dir: string, domain: string, ports: Prosody["ports"]): string {
+function config(dir: string, domain: string, ports: Prosody["ports"], vcard: "both" | "temp-only"): string {
+  const vcardModules = vcard === "both" ? `"vcard4"; "vcard_legacy";` : `"vcard";`;
   return `-- cusax test world: one private Prosody
 run_as_root = true
 daemonize = false
@@ -58,7 +69,7 @@ archive_expires_after = "1d"
 default_archive_policy = true
 smacks_hibernation_time = 60
 modules_enabled = {
-  "roster"; "saslauth"; "tls"; "disco"; "private"; "vcard4"; "vcard_legacy";
+  "roster"; "saslauth"; "tls"; "disco"; "private"; ${vcardModules}
   "carbons"; "pep"; "blocklist"; "version"; "uptime"; "time"; "ping";
   "mam"; "csi_simple"; "smacks"; "websocket"; "http"; "offline";
   "stanza_debug";
@@ -77,7 +88,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const [c2s, directTls, http] = (await freePorts(3)) as [number, number, number];
   const ports = { c2s, directTls, http };
   const cfg = join(dir, "prosody.cfg.lua");
-  writeFileSync(cfg, config(dir, domain, ports));
+  writeFileSync(cfg, config(dir, domain, ports, options.vcard ?? "both"));
   const logFile = join(dir, "prosody.log");
   const users: Record<string, XmppUser> = {};
 

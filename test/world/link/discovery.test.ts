@@ -67,6 +67,21 @@ describe("finding the other address (UC-a, UC-b)", () => {
     await callAndWriteBack(alice, bob, found[0]!.dial);
   });
 
+  it("from vcard-temp <TEL> on a server without vCard4, dialled through alice's SIP domain", async () => {
+    const number = "+15557654321";
+    prosody = track(await startProsody({ users: ["alice", "bob"], vcard: "temp-only" }));
+    kamailio = track(await startKamailio({ users: ["alice", number] }));
+    const alice = endpoint(track, prosody, kamailio, "alice");
+    const bob = endpoint(track, prosody, kamailio, "bob", { reach: "off", publishCards: false }, number);
+    await alice.start();
+    await bob.start();
+    await befriend(alice, bob, prosody.domain, ["alice", "bob"]);
+    await bob.xmpp.publishVcardTemp({ tels: [{ number, types: ["voice"] }], impps: [], emails: [] });
+    const found = await alice.findSipAddresses(`bob@${prosody.domain}`);
+    expect(found.map((c) => [c.origin, c.dial])).toEqual([["vcard-temp", `sip:${number}@${kamailio.domain};user=phone`]]);
+    await callAndWriteBack(alice, bob, found[0]!.dial);
+  });
+
   it("from the same-name rule, only when alice enabled it for the domain pair", async () => {
     await freshWorld();
     const off = await pair({ reach: "off", publishCards: false });

@@ -15,9 +15,10 @@ export function endpoint(
   kamailio: Kamailio,
   user: string,
   extra: Partial<Omit<CusaxClientOptions, "sip" | "xmpp">> = {},
+  sipUser = user,
 ): CusaxClient {
   const x = prosody.users[user]!;
-  const s = kamailio.users[user]!;
+  const s = kamailio.users[sipUser]!;
   const client = createClient({
     store: new MemoryStore(),
     xmpp: { service: `xmpp://${prosody.host}:${prosody.ports.c2s}`, domain: prosody.domain, username: x.name, password: x.password, ca: prosody.caPem },
