@@ -77,7 +77,7 @@ describe("SIP side of the world", () => {
     expect(Math.abs(b.frequency - 440)).toBeLessThan(30); // alice's tone at bob
 
     // What went over the wire, as Kamailio saw it.
-    const received = kamailio.wireRecords().filter((r) => r.tag === "rcv");
+    const received = (await kamailio.wireRecords()).filter((r) => r.tag === "rcv");
     expect(startLines(received).some((l) => l.startsWith(`INVITE sip:bob@${kamailio.domain}`))).toBe(true);
     expect(startLines(received).some((l) => l.startsWith("BYE "))).toBe(true);
     const invite = received.find((r) => r.text.startsWith("INVITE "))!;

@@ -8,7 +8,8 @@ import { makePassword, makeWorldDir, removeWorldDir } from "./dir.js";
 import { kamailioConfig, kamailioTlsConfig, type KamailioPorts } from "./kamailio-cfg.js";
 import { freePort, LOOPBACK } from "./ports.js";
 import { run, startProcess, type Managed } from "./process.js";
-import { sipOptionsProbe } from "./sip-probe.js";
+import { randomBytes } from "node:crypto";
+import { PROBE_CALL_ID, sipOptionsProbe } from "./sip-probe.js";
 import { parseSipdump, type WireRecord } from "./sipdump.js";
 import { until } from "./wait.js";
 
@@ -28,10 +29,15 @@ export type Kamailio = {
   addUser(name: string, password?: string): Promise<SipUser>;
   /** `kamcmd ul.dump` output: the registrations the registrar holds now. */
   registrations(): Promise<string>;
-  /** Every SIP message Kamailio received or sent so far (sipdump text). */
+  /** Every SIP message Kamailio received or sent so far (sipdump text, as written by now). */
   wire(): string;
-  /** The same, as records (direction, addresses, text). */
-  wireRecords(): WireRecord[];
+  /**
+   * Every SIP message Kamailio received or sent before this call, as records
+   * (direction, addresses, text), our own probes left out. sipdump writes from
+   * a queue, so this first sends a marker probe and waits until the dump holds
+   * it: everything that came before is written by then.
+   */
+  wireRecords(): Promise<WireRecord[]>;
   log(): string;
   stop(options?: { keepDir?: boolean }): Promise<void>;
 };
@@ -107,7 +113,14 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     },
     registrations: () => kamcmd("ul.dump"),
     wire,
-    wireRecords: () => parseSipdump(wire()),
+    async wireRecords() {
+      const marker = randomBytes(6).toString("hex");
+      await until("Kamailio's sipdump to catch up", async () => {
+        if (!wire().includes(`${PROBE_CALL_ID}${marker}`)) await sipOptionsProbe(LOOPBACK, ports.udp, domain, 500, marker);
+        return wire().includes(`${PROBE_CALL_ID}${marker}`);
+      }, { intervalMs: 20 });
+      return parseSipdump(wire()).filter((r) => !r.text.includes(`Call-ID: ${PROBE_CALL_ID}`));
+    },
     log: () => proc.log(),
     async stop({ keepDir = false } = {}) {
       await proc.stop();

@@ -60,7 +60,7 @@ describe("conversations tied to calls", () => {
     await until("the call up on both sides", () => call.state === "established" && bobCall.state === "established");
 
     // The INVITE carried alice's full JID and the thread; the 200 bob's (D3).
-    const wire = kamailio.wireRecords().filter((r) => r.tag === "rcv");
+    const wire = (await kamailio.wireRecords()).filter((r) => r.tag === "rcv");
     const invite = wire.find((r) => r.text.startsWith("INVITE "))!.text;
     expect(invite).toMatch(new RegExp(`^Call-Info: <xmpp:alice@${prosody.domain}/cusax-[0-9a-f]+\\?message;type=chat;thread=${conv.threadId}>;purpose=impp`, "mi"));
     const ok = wire.find((r) => r.text.startsWith("SIP/2.0 200") && /CSeq: \d+ INVITE/.test(r.text))!.text;

@@ -55,7 +55,7 @@ describe("SRTP with baresip (mediaenc=srtp-mand)", () => {
       call.hangup();
       await reach(call, "ended");
       expect(Math.abs((await phoneHeard(phone, before)) - 440)).toBeLessThan(30);
-      const wire = k.wireRecords();
+      const wire = (await k.wireRecords());
       for (const sdp of [sdpOnWire(wire, call.id, /^INVITE /), sdpOnWire(wire, call.id, /^SIP\/2\.0 200 /)]) {
         expect(sdp).toMatch(SAVP);
         expect(sdp).toMatch(CRYPTO);
@@ -79,7 +79,7 @@ describe("SRTP with baresip (mediaenc=srtp-mand)", () => {
       await phone.command("hangup");
       await reach(call, "ended");
       expect(Math.abs((await phoneHeard(phone, before)) - 440)).toBeLessThan(30);
-      const wire = k.wireRecords();
+      const wire = (await k.wireRecords());
       for (const sdp of [sdpOnWire(wire, call.id, /^INVITE /), sdpOnWire(wire, call.id, /^SIP\/2\.0 200 /)]) {
         expect(sdp).toMatch(SAVP);
         expect(sdp).toMatch(CRYPTO);
@@ -95,7 +95,7 @@ describe("SRTP with baresip (mediaenc=srtp-mand)", () => {
     const audio = alice.audioOf(call);
     expect(audio.media.negotiated?.srtp).toBeUndefined();
     expect(Math.abs((await hearTone(audio, 25)) - 1000)).toBeLessThan(30);
-    const offer = sdpOnWire(k.wireRecords(), call.id, /^INVITE /);
+    const offer = sdpOnWire((await k.wireRecords()), call.id, /^INVITE /);
     expect(offer).toMatch(/^m=audio \d+ RTP\/AVP /m);
     expect(offer).toMatch(CRYPTO);
     call.hangup();
@@ -117,5 +117,5 @@ describe("SRTP with baresip (mediaenc=srtp-mand)", () => {
 });
 
 async function until488(k: Kamailio, callId: string): Promise<void> {
-  await until("488 on the wire", () => k.wireRecords().some((r) => r.text.startsWith("SIP/2.0 488") && r.text.includes(callId)));
+  await until("488 on the wire", async () => (await k.wireRecords()).some((r) => r.text.startsWith("SIP/2.0 488") && r.text.includes(callId)));
 }

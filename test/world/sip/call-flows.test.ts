@@ -25,7 +25,7 @@ describe("call outcomes with baresip", () => {
     await b.waitEvent((e) => e.type === "CALL_ESTABLISHED", "call established");
     call.hangup();
     await reach(call, "ended");
-    const invite = k.wireRecords().find((r) => r.tag === "rcv" && r.text.startsWith("INVITE "))!.text;
+    const invite = (await k.wireRecords()).find((r) => r.tag === "rcv" && r.text.startsWith("INVITE "))!.text;
     expect(invite).toMatch(/^Privacy: id\r?$/m);
     expect(invite).not.toMatch(/^Call-Info:/im);
     // Kamailio's temp-gruus look like sip:uloc-...@domain;gr (no instance in them).
@@ -62,7 +62,7 @@ describe("call outcomes with baresip", () => {
     await reach(call, "ended");
     expect(call.outcome).toEqual({ reason: "cancelled" });
     await b.waitEvent((e) => e.type === "CALL_CLOSED", "call closed by CANCEL");
-    const cancels = k.wireRecords().filter((r) => r.tag === "rcv" && r.text.startsWith("CANCEL "));
+    const cancels = (await k.wireRecords()).filter((r) => r.tag === "rcv" && r.text.startsWith("CANCEL "));
     expect(cancels.length).toBeGreaterThan(0);
 
     const incoming = nextIncoming(alice.ua);
@@ -92,7 +92,7 @@ describe("call outcomes with baresip", () => {
     await until("the call resumed", () => holds.at(-1) === false);
     call.hangup();
     await reach(call, "ended");
-    const reinvites = k.wireRecords().filter((r) => r.tag === "rcv" && r.text.startsWith("INVITE ") && /\r\nTo:[^\r]*tag=/i.test(r.text));
+    const reinvites = (await k.wireRecords()).filter((r) => r.tag === "rcv" && r.text.startsWith("INVITE ") && /\r\nTo:[^\r]*tag=/i.test(r.text));
     expect(reinvites.length).toBeGreaterThanOrEqual(4);
   });
 

@@ -50,7 +50,7 @@ describe("blind transfer with baresip", () => {
     await carol.waitEvent((e) => e.type === "CALL_ESTABLISHED", "carol established with alice");
     await reach(call, "ended", 20_000);
     expect(call.outcome?.reason).toMatch(/transferred|hangup/);
-    const notifies = k.wireRecords().filter((r) => r.tag === "rcv" && r.text.startsWith("NOTIFY ") && /message\/sipfrag/i.test(r.text));
+    const notifies = (await k.wireRecords()).filter((r) => r.tag === "rcv" && r.text.startsWith("NOTIFY ") && /message\/sipfrag/i.test(r.text));
     expect(notifies.map((n) => /SIP\/2\.0 (\d{3})/.exec(n.text.split("\r\n\r\n")[1] ?? "")?.[1])).toEqual(["100", "200"]);
     toCarol.hangup();
     await reach(toCarol, "ended");

@@ -47,7 +47,7 @@ for (const transport of ["udp", "tls"] as const) {
       });
       expect(Math.abs(heard.frequency - 440)).toBeLessThan(30);
       // The INVITE really went over this transport.
-      const invite = w.k.wireRecords().find((r) => r.tag === "rcv" && r.text.startsWith("INVITE "))!;
+      const invite = (await w.k.wireRecords()).find((r) => r.tag === "rcv" && r.text.startsWith("INVITE "))!;
       expect(invite.proto.toUpperCase()).toContain(transport.toUpperCase());
       // protocol.md §2 / RFC 5627: our dialog Contact is the pub-gruu.
       expect(invite.text).toMatch(new RegExp(`^(Contact|m): <sip:alice@${w.k.domain};gr=urn:uuid:`, "mi"));

@@ -21,7 +21,7 @@ describe("registration at Kamailio", () => {
       expect(ua.registration.tempGruu).toMatch(/;gr$/);
       const binding = await until("the binding in ul.dump", async () => (await bindingOf(k, "alice")) || undefined);
       expect(binding).toContain(ua.instanceId);
-      const rcv = k.wireRecords().filter((r) => r.tag === "rcv" && r.text.startsWith("REGISTER "));
+      const rcv = (await k.wireRecords()).filter((r) => r.tag === "rcv" && r.text.startsWith("REGISTER "));
       expect(rcv.at(-1)!.proto.toUpperCase()).toContain(transport === "WS" ? "WS" : transport);
       await ua.stop();
     });
@@ -55,19 +55,19 @@ describe("registration at Kamailio", () => {
     expect(outcome).toEqual({ ok: false, reason: "auth-failed", status: 401 });
     expect(ua.registration.state).toBe("failed");
     expect(failed).toHaveLength(1);
-    expect(k.wireRecords().filter((r) => r.tag === "rcv" && r.text.startsWith("REGISTER "))).toHaveLength(2);
+    expect((await k.wireRecords()).filter((r) => r.tag === "rcv" && r.text.startsWith("REGISTER "))).toHaveLength(2);
   });
 
   it("refreshes before expiry (seen by Kamailio) and un-registering removes the binding", async () => {
     const k = track(await startKamailio({ users: ["alice"], label: "reg-refresh" }));
     const ua = track(await startStack(k, "TCP", { expires: 12 }));
     expect(await ua.registration.start()).toMatchObject({ ok: true, info: { expires: 12 } });
-    const cseqs = () =>
-      k.wireRecords()
+    const cseqs = async () =>
+      (await k.wireRecords())
         .filter((r) => r.tag === "rcv" && r.text.startsWith("REGISTER ") && /\r?\nAuthorization:/i.test(r.text))
         .map((r) => Number(/\r?\nCSeq:\s*(\d+)/i.exec(r.text)?.[1]));
-    const first = cseqs().at(-1)!;
-    await until("a refreshing REGISTER", () => cseqs().some((c) => c > first), { timeoutMs: 30_000 });
+    const first = (await cseqs()).at(-1)!;
+    await until("a refreshing REGISTER", async () => (await cseqs()).some((c) => c > first), { timeoutMs: 30_000 });
     expect(ua.registration.state).toBe("registered");
     expect(await bindingOf(k, "alice")).toContain(ua.instanceId);
     await ua.registration.stop();
@@ -79,8 +79,8 @@ describe("registration at Kamailio", () => {
     const k = track(await startKamailio({ users: ["alice"], label: "reg-keepalive" }));
     const udp = track(await startStack(k, "UDP", { keepAliveMs: 1_000 }));
     expect(await udp.registration.start()).toMatchObject({ ok: true });
-    const keepalives = () => k.wireRecords().filter((r) => r.tag === "snd" && r.text.startsWith("SIP/2.0 200 Keepalive") && r.text.includes("CSeq: 1 OPTIONS"));
-    await until("two answered OPTIONS keep-alives", () => keepalives().length >= 2);
+    const keepalives = async () => (await k.wireRecords()).filter((r) => r.tag === "snd" && r.text.startsWith("SIP/2.0 200 Keepalive") && r.text.includes("CSeq: 1 OPTIONS"));
+    await until("two answered OPTIONS keep-alives", async () => (await keepalives()).length >= 2);
     expect(udp.registration.state).toBe("registered");
     await udp.stop();
     const tcp = track(await startStack(k, "TCP", { keepAliveMs: 1_000 }));
@@ -95,7 +95,7 @@ describe("registration at Kamailio", () => {
     const k = track(await startKamailio({ users: ["alice"], digestAlgorithm: "SHA-256", label: "reg-sha256" }));
     const ua = track(await startStack(k, "UDP"));
     expect(await ua.registration.start()).toMatchObject({ ok: true });
-    const auth = k.wireRecords().find((r) => r.tag === "rcv" && /\r?\nAuthorization:/i.test(r.text));
+    const auth = (await k.wireRecords()).find((r) => r.tag === "rcv" && /\r?\nAuthorization:/i.test(r.text));
     expect(auth?.text).toMatch(/algorithm=SHA-256/i);
   });
 });

@@ -113,7 +113,7 @@ describe("WSS (RFC 7118 over TLS)", () => {
     const ua = track(await startStack(k, "WSS", { port: relay.port }));
     expect(await ua.registration.start()).toMatchObject({ ok: true });
     expect(ua.registration.gruu).toContain(ua.instanceId);
-    const rcv = k.wireRecords().filter((r) => r.tag === "rcv" && r.text.startsWith("REGISTER "));
+    const rcv = (await k.wireRecords()).filter((r) => r.tag === "rcv" && r.text.startsWith("REGISTER "));
     expect(rcv.at(-1)!.text).toMatch(/^Via: SIP\/2\.0\/WSS [a-z0-9]+\.invalid;/m);
     await ua.stop();
     const noCa = track(await startStack(k, "WSS", { port: relay.port, tlsCa: [] }));
