@@ -9,6 +9,7 @@ import { sipAddressOf } from "./learn-links.js";
 import { SipUserAgent, type OutgoingCallOptions, type SipCall, type SipUserAgentOptions } from "../sip/index.js";
 import { XmppClient, type XmppClientOptions } from "../xmpp/index.js";
 import { storeCapsCache } from "./caps-store.js";
+import { watchCallKinds } from "./call-kind.js";
 import { ContactStates, type SipStateChange } from "./contact-states.js";
 import { Conversations, type ConversationEvents } from "./conversations.js";
 import { learnLink } from "./learn-links.js";
@@ -64,9 +65,12 @@ export class Endpoint {
     this.log = o.logger ?? silentLogger;
     this.instanceId = o.store.instanceId();
     const id = identityOf(this.instanceId);
-    this.sip = new SipUserAgent({ ...o.sip, instanceId: id.sipInstance, logger: this.log.child("sip") });
+    const kinds = watchCallKinds(o.sip.mediaHooks);
+    this.sip = new SipUserAgent({ ...o.sip, mediaHooks: kinds.hooks, instanceId: id.sipInstance, logger: this.log.child("sip") });
     this.xmpp = new XmppClient({ ...o.xmpp, resource: id.xmppResource, capsCache: storeCapsCache(o.store), logger: this.log.child("xmpp") });
-    this.presence = new PresenceBridge(this.xmpp, this.sip, { aor: o.sip.aor, tel: o.tel, reach: o.reach, log: this.log.child("presence") });
+    this.presence = new PresenceBridge(this.xmpp, this.sip, {
+      aor: o.sip.aor, tel: o.tel, reach: o.reach, hasVideo: kinds.hasVideo, log: this.log.child("presence"),
+    });
     this.states = new ContactStates(this.xmpp);
     this.discover = {
       store: o.store, xmpp: this.xmpp, ourSipDomain: o.sip.aor.replace(/^sips?:[^@]*@/, "").replace(/[;:>].*$/, ""),

@@ -13,7 +13,7 @@ function fakes() {
     setFeatures: async (f: string[]) => void sent.push(`features ${f.join(" ")}`),
     setPresence: async (p: { show?: string; status?: string; reach?: { uri: string }[] }) =>
       void sent.push(`presence ${p.show ?? "-"} ${p.status ?? "-"} ${(p.reach ?? []).map((r) => r.uri).join(",")}`),
-    publishActivity: async () => void sent.push("activity on"),
+    publishActivity: async (a: { specific?: string }) => void sent.push(`activity ${a.specific}`),
     retractActivity: async () => void sent.push("activity off"),
   } as unknown as XmppClient;
   const sipEvents = new Emitter<SipUserAgentEvents>();
@@ -21,9 +21,9 @@ function fakes() {
   return { sent, xmpp, sip, sipEvents };
 }
 
-function fakeCall() {
+function fakeCall(id = "c1") {
   const events = new Emitter<{ state: { from: string; to: string } }>();
-  return { call: { events } as unknown as SipCall, events };
+  return { call: { id, events } as unknown as SipCall, events };
 }
 
 describe("presence bridge (protocol.md §3)", () => {
@@ -62,7 +62,7 @@ describe("presence bridge (protocol.md §3)", () => {
     expect(bridge.onThePhone).toBe(true);
     expect(sent.filter((s) => s.startsWith("presence") || s.startsWith("activity"))).toEqual([
       "presence dnd On the phone ",
-      "activity on",
+      "activity on_the_phone",
       "presence dnd On the phone ",
       "presence dnd On the phone ",
     ]);
@@ -70,6 +70,26 @@ describe("presence bridge (protocol.md §3)", () => {
     b.events.emit("state", { from: "established", to: "ended" });
     await bridge.settled();
     expect(sent.filter((s) => !s.startsWith("features"))).toEqual(["presence chat free ", "activity off"]);
+  });
+
+  it("says On a video call while a call with video is up (§3)", async () => {
+    const { sent, xmpp, sip } = fakes();
+    const bridge = new PresenceBridge(xmpp, sip, { aor: "sip:alice@example.com", reach: "off", hasVideo: (id) => id === "v1", log: silentLogger });
+    const audio = fakeCall("a1");
+    const video = fakeCall("v1");
+    bridge.track(audio.call);
+    bridge.track(video.call);
+    audio.events.emit("state", { from: "ringing", to: "established" });
+    await bridge.settled();
+    video.events.emit("state", { from: "ringing", to: "established" });
+    await bridge.settled();
+    video.events.emit("state", { from: "established", to: "ended" });
+    await bridge.settled();
+    expect(sent.filter((s) => !s.startsWith("features"))).toEqual([
+      "presence dnd On the phone ", "activity on_the_phone",
+      "presence dnd On a video call ", "activity on_video_phone",
+      "presence dnd On the phone ", "activity on_the_phone",
+    ]);
   });
 
   it("derives the SIP instance and the XMPP resource from one instance id (§2)", () => {

@@ -5,7 +5,7 @@
 // the user's own show/status restored after the last call.
 import type { Logger } from "../util/log.js";
 import type { SipCall, SipUserAgent } from "../sip/index.js";
-import { ON_THE_PHONE, type ReachAddr, type Show, type XmppClient } from "../xmpp/index.js";
+import { ON_THE_PHONE, ON_VIDEO_PHONE, type ReachAddr, type Show, type XmppClient } from "../xmpp/index.js";
 import { NS_CUSAX, NS_CUSAX_AUDIO, NS_CUSAX_VIDEO } from "./sip-state.js";
 
 export type ReachPrivacy = "broadcast" | "directed" | "off";
@@ -16,6 +16,8 @@ export type PresenceBridgeOptions = {
   reach?: ReachPrivacy;
   /** Media types our SIP side offers when registered (video only with a video source). */
   media?: readonly ("audio" | "video")[];
+  /** Whether an up call carries video ("On a video call"); default: never. */
+  hasVideo?: (callId: string) => boolean;
   log: Logger;
 };
 
@@ -25,7 +27,7 @@ export class PresenceBridge {
   private own: OwnStatus = {};
   private readonly upCalls = new Set<SipCall>();
   private registered = false;
-  private onPhoneShown = false;
+  private shownActivity: "none" | "phone" | "video" = "none";
   /** Serialises presence updates so they reach the server in order. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -89,18 +91,23 @@ export class PresenceBridge {
     return this.chain;
   }
 
+  /** "video" when any up call carries video, "phone" for audio only, "none" without calls. */
+  private activity(): "none" | "phone" | "video" {
+    if (this.upCalls.size === 0) return "none";
+    return [...this.upCalls].some((c) => this.o.hasVideo?.(c.id)) ? "video" : "phone";
+  }
+
   private async apply(): Promise<void> {
     await this.xmpp.setFeatures(this.features());
-    const onPhone = this.onThePhone;
+    const now = this.activity();
     const broadcastReach = (this.o.reach ?? "broadcast") === "broadcast" ? this.reach() : [];
-    const shown = onPhone ? { show: "dnd" as const, status: "On the phone" } : this.own;
+    const shown = now === "none" ? this.own : { show: "dnd" as const, status: now === "video" ? "On a video call" : "On the phone" };
     await this.xmpp.setPresence({ ...shown, reach: broadcastReach });
-    if (onPhone !== this.onPhoneShown) {
-      this.onPhoneShown = onPhone;
+    if (now !== this.shownActivity) {
+      this.shownActivity = now;
       // XEP-0108 over PEP; a server without PEP answers an error, which is only logged.
-      await (onPhone ? this.xmpp.publishActivity(ON_THE_PHONE) : this.xmpp.retractActivity()).catch((err: unknown) =>
-        this.o.log.info("activity not published (no PEP?)", { error: String(err) }),
-      );
+      const publish = now === "none" ? this.xmpp.retractActivity() : this.xmpp.publishActivity(now === "video" ? ON_VIDEO_PHONE : ON_THE_PHONE);
+      await publish.catch((err: unknown) => this.o.log.info("activity not published (no PEP?)", { error: String(err) }));
     }
   }
 }
