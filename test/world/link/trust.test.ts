@@ -89,7 +89,7 @@ describe("links and trust in the world", () => {
     expect(alice.links(bobAor).map((l) => l.trust)).toEqual(["claimed"]);
   });
 
-  it("links, trust and conversations survive a restart", async () => {
+  it("links, trust and conversations survive a restart of either side", async () => {
     const prosody = track(await startProsody({ users: ["alice", "bob"] }));
     const kamailio = track(await startKamailio({ users: ["alice", "bob"] }));
     const dir = makeWorldDir("restart-db");
@@ -127,7 +127,25 @@ describe("links and trust in the world", () => {
     expect(store.timeline(store.findContactByAddress({ kind: "jid", value: bobBare })!.id, { limit: 10 }).map((i) => i.kind === "message" && i.message.body)).toEqual([
       "before the restart", "got it", "after the restart",
     ]);
-    await alice.stop();
+
+    // bob restarts too (his own SQLite file): his conversation with alice goes on in the same thread.
+    const bobDb = join(dir, "bob.db");
+    await bob.stop();
+    let bobStore = new SqliteStore(bobDb);
+    let bob2 = endpoint(track, prosody, kamailio, "bob", { store: bobStore });
+    await bob2.start();
+    const atBob2 = new Promise<number>((resolve) => bob2.events.on("message", ({ conversation, message }) => message.body === "bob, still there?" && resolve(conversation.id)));
+    await alice.send(again.id, "bob, still there?");
+    const bobConv = { id: await atBob2 };
+    await bob2.stop();
+    bobStore.close();
+    bobStore = new SqliteStore(bobDb);
+    bob2 = endpoint(track, prosody, kamailio, "bob", { store: bobStore });
+    await bob2.start();
+    expect(bob2.conversationWith(`alice@${prosody.domain}`)).toMatchObject({ id: bobConv.id, threadId: conv.threadId });
+    expect(bobStore.findLinks({ kind: "jid", value: `alice@${prosody.domain}` }).length).toBeGreaterThan(0);
+    await Promise.all([alice.stop(), bob2.stop()]);
     store.close();
+    bobStore.close();
   });
 });
