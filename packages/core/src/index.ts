@@ -11,3 +11,8 @@ import { Endpoint, type EndpointOptions } from "./link/endpoint.js";
 export function createClient(options: EndpointOptions): Endpoint {
   return new Endpoint(options);
 }
+// For the daemon: the SQLite store, call media on WAV files, and record types.
+export { SqliteStore } from "./store/index.js";
+export type { Contact, Conversation, Message, Call as CallRecord, Link, TimelineItem, Address } from "./store/index.js";
+export type { SipCall, MediaHooks } from "./sip/index.js";
+export { createMediaHooks, callSources, callSinks, callFileName, type CallMediaHooks, type CallDescriptor } from "./media/index.js";

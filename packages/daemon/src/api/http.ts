@@ -39,7 +39,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export async function startApiServer(router: Router, options: { host: "127.0.0.1" | "::1"; port: number }): Promise<ApiServer> {
+/** Where each request is noted (method, path, status; never headers or bodies). */
+export type RequestLog = (fields: { method: string; path: string; status: number }) => void;
+
+export async function startApiServer(router: Router, options: { host: "127.0.0.1" | "::1"; port: number; log?: RequestLog }): Promise<ApiServer> {
   const streams = new Set<ServerResponse>();
   let nextId = 1;
 
@@ -58,6 +61,7 @@ export async function startApiServer(router: Router, options: { host: "127.0.0.1
       const body = await readBody(req);
       const apiReq: ApiRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers, body };
       const out = await router.handle(apiReq);
+      options.log?.({ method: apiReq.method, path: url.pathname, status: out.status });
       sendJson(res, out.status, out.body);
     } catch (err) {
       const api = err instanceof ApiError ? err : new ApiError("bad-request", "could not read the request");

@@ -1,10 +1,31 @@
 // The cusax command line: one file per command; this file only dispatches.
+import { addCommand } from "./add.js";
+import { answerCommand } from "./answer.js";
+import { callCommand } from "./call.js";
+import { callsCommand } from "./calls.js";
+import { contactsCommand } from "./contacts.js";
+import type { Env, FetchLike } from "./daemon-client.js";
+import { daemonCommand } from "./daemon.js";
+import { dtmfCommand } from "./dtmf.js";
+import { hangupCommand } from "./hangup.js";
+import { historyCommand } from "./history.js";
+import { holdCommand } from "./hold.js";
+import { EXIT } from "./kit.js";
+import { linkCommand } from "./link.js";
 import { parseSipCommand } from "./parse-sip.js";
+import { resumeCommand } from "./resume.js";
+import { sendCommand } from "./send.js";
+import { statusCommand } from "./status.js";
+import { tailCommand } from "./tail.js";
 
 export type Io = {
   out: (text: string) => void;
   err: (text: string) => void;
   readInput: (path: string) => Promise<Uint8Array>;
+  /** Default process.env. */
+  env?: Env;
+  /** Default the global fetch (tests give a fake daemon). */
+  fetch?: FetchLike;
 };
 
 export type Command = {
@@ -14,9 +35,12 @@ export type Command = {
   run(args: string[], io: Io): Promise<number>;
 };
 
-const commands: Command[] = [parseSipCommand];
+const commands: Command[] = [
+  daemonCommand, statusCommand, contactsCommand, addCommand, sendCommand, callCommand, callsCommand, answerCommand, hangupCommand,
+  holdCommand, resumeCommand, dtmfCommand, historyCommand, linkCommand, tailCommand, parseSipCommand,
+];
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+export { EXIT };
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -27,7 +51,8 @@ function help(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "cusax <command> --help shows a command's options.",
-    "The daemon and its commands (status, contacts, send, call, ...) arrive with the daemon.",
+    "Exit status: 0 ok, 1 failure, 2 usage, 3 the daemon is not running.",
+    "The daemon is found through <dataDir>/api-url and api-token (--data-dir, CUSAX_DATA_DIR, or ~/.local/share/cusax).",
   ].join("\n");
 }
 

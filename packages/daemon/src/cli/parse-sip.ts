@@ -1,7 +1,6 @@
 // `cusax parse-sip FILE|-`: inspect a SIP message with cusax's own parser
 // (RFC 3261 §7); prints the start line and headers, or the parse error with
 // the status a UA would answer.
-import { parseSipMessage, serializeUri, SipParseError } from "@cusax/core";
 import type { Command } from "./main.js";
 
 export const parseSipCommand: Command = {
@@ -27,6 +26,8 @@ export const parseSipCommand: Command = {
       io.err(`cusax parse-sip: cannot read ${files[0]}: ${(err as Error).message}\n`);
       return 1;
     }
+    // Loaded here so that the other commands do not load the whole library.
+    const { parseSipMessage, serializeUri, SipParseError } = await import("@cusax/core");
     try {
       const msg = parseSipMessage(data);
       const start = msg.kind === "request" ? `${msg.method} ${typeof msg.uri === "string" ? msg.uri : serializeUri(msg.uri)}` : `${msg.status} ${msg.reason}`;

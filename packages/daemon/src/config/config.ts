@@ -9,13 +9,15 @@ import { Secret } from "./secret.js";
 export type SipTransportName = "udp" | "tcp" | "tls" | "ws";
 
 export type DaemonConfig = {
-  sip: { aor: string; username: string; password: Secret; proxy?: string; transport: SipTransportName; tel?: string };
+  sip: { aor: string; username: string; password: Secret; proxy?: string; transport: SipTransportName; tel?: string; listenHost?: string };
   xmpp: { jid: string; password: Secret; service?: string };
   api: { host: "127.0.0.1" | "::1"; port: number };
   dataDir: string;
   log: { level: "debug" | "info" | "warn" | "error" };
   /** PEM files trusted in addition to the system CAs. */
   ca: string[];
+  /** Call audio: our RTP address, and a WAV file played on calls that name none. */
+  media: { address?: string; play?: string };
 };
 
 export class ConfigProblem extends Error {
@@ -36,7 +38,7 @@ export function defaultConfigPath(env: Record<string, string | undefined>): stri
   return join(base, "cusax", "config.json");
 }
 
-function defaultDataDir(env: Record<string, string | undefined>): string {
+export function defaultDataDir(env: Record<string, string | undefined>): string {
   const base = env.XDG_DATA_HOME || join(env.HOME || homedir(), ".local", "share");
   return join(base, "cusax");
 }
@@ -97,6 +99,7 @@ export function resolveConfig({ file, env, readSecretFile }: ConfigSources): Dae
       transport,
       ...(str(sip.proxy) ? { proxy: str(sip.proxy)! } : {}),
       ...(str(sip.tel) ? { tel: str(sip.tel)! } : {}),
+      ...(str(sip.listenHost) ? { listenHost: str(sip.listenHost)! } : {}),
     },
     xmpp: {
       jid: jid ?? "",
@@ -107,6 +110,10 @@ export function resolveConfig({ file, env, readSecretFile }: ConfigSources): Dae
     dataDir: str(env.CUSAX_DATA_DIR) ?? str(raw.dataDir) ?? defaultDataDir(env),
     log: { level: level as DaemonConfig["log"]["level"] },
     ca,
+    media: {
+      ...(str(obj(raw.media).address) ? { address: str(obj(raw.media).address)! } : {}),
+      ...(str(obj(raw.media).play) ? { play: str(obj(raw.media).play)! } : {}),
+    },
   };
   if (problems.length > 0) throw new ConfigProblem(problems);
   return config;

@@ -1,0 +1,63 @@
+// The daemon's configuration turned into the library's client options
+// (protocol.md §2: one instance, both accounts). The only place that reveals
+// the passwords, and only into the client.
+import { join } from "node:path";
+import { callSinks, callSources, createMediaHooks, type CallMediaHooks, type CusaxClientOptions, type SqliteStore } from "@cusax/core";
+import type { DaemonConfig } from "../config/config.js";
+
+/** Chooses what each call plays: the file asked for with the call, else the configured one, else silence. */
+export class PlayChoice {
+  private next: string | undefined;
+  constructor(private readonly fallback: string | undefined) {}
+  /** The file for the next call created (an outgoing call asks for it just before dialling). */
+  once(path: string | undefined): void {
+    this.next = path;
+  }
+  take(): string | undefined {
+    const p = this.next ?? this.fallback;
+    this.next = undefined;
+    return p;
+  }
+}
+
+export function recordingsDir(config: DaemonConfig): string {
+  return join(config.dataDir, "calls");
+}
+
+export function mediaHooksOf(config: DaemonConfig, play: PlayChoice): CallMediaHooks {
+  const silence = callSources({ kind: "silence" });
+  const sink = callSinks({ kind: "wav", dir: recordingsDir(config) });
+  return createMediaHooks({
+    ...(config.media.address ? { address: config.media.address } : {}),
+    source: (call) => {
+      const file = play.take();
+      return file ? callSources({ kind: "wav", path: file, loop: true })(call) : silence(call);
+    },
+    sink,
+  });
+}
+
+const hostOf = (uri: string): string | undefined => /^sips?:(?:[^@]*@)?(\[[^\]]+\]|[^:;>]+)/.exec(uri)?.[1];
+
+export function clientOptionsOf(config: DaemonConfig, store: SqliteStore, mediaHooks: CallMediaHooks, ca: string[]): CusaxClientOptions {
+  const [username = "", domain = ""] = config.xmpp.jid.split("@");
+  const proxyHost = config.sip.proxy ? hostOf(config.sip.proxy) : undefined;
+  // A loopback proxy is reached from loopback; otherwise listen everywhere.
+  const listenHost = config.sip.listenHost ?? (proxyHost === "127.0.0.1" || proxyHost === "localhost" ? "127.0.0.1" : undefined);
+  return {
+    store,
+    xmpp: {
+      ...(config.xmpp.service ? { service: config.xmpp.service } : {}),
+      domain, username, password: config.xmpp.password.reveal(),
+      ...(ca.length > 0 ? { ca } : {}),
+    },
+    sip: {
+      aor: config.sip.aor, username: config.sip.username, password: config.sip.password.reveal(),
+      transport: config.sip.transport, mediaHooks,
+      ...(config.sip.proxy ? { outboundProxy: config.sip.proxy } : {}),
+      ...(listenHost ? { listen: { host: listenHost } } : {}),
+      ...(ca.length > 0 ? { ca } : {}),
+    },
+    ...(config.sip.tel ? { tel: config.sip.tel } : {}),
+  };
+}

@@ -1,0 +1,48 @@
+// docs/api.md "Events": what the client reports, as server-sent events.
+// message, call (SIP state changes of a call), callRecord (the stored call),
+// sipState, incomingCall, subscriptionRequest, registration, xmpp.
+import type { SipCall } from "@cusax/core";
+import type { ApiEvent } from "../api/http.js";
+import type { RouteDeps } from "./deps.js";
+import { callRecordView, callView, messageView } from "./views.js";
+
+export type Publish = (event: ApiEvent) => void;
+
+/** Follows one call's state machine (each call once). */
+export function watchCall(call: SipCall, deps: RouteDeps, publish: Publish, watched: WeakSet<SipCall>): void {
+  if (watched.has(call)) return;
+  watched.add(call);
+  call.events.on("state", () => publish({ type: "call", call: callView(call, deps.recordings) }));
+  call.events.on("hold", () => publish({ type: "call", call: callView(call, deps.recordings) }));
+}
+
+/** Wires the client's events to `publish`; `watch` follows a call placed through the API; `off` unwires. */
+export function publishClientEvents(deps: RouteDeps, publish: Publish): { off: () => void; watch: (call: SipCall) => void } {
+  const { client } = deps;
+  const watched = new WeakSet<SipCall>();
+  const offs = [
+    client.events.on("message", ({ conversation, message }) => publish({ type: "message", conversationId: conversation.id, message: messageView(message) })),
+    client.events.on("call", ({ call, record, conversation }) => {
+      watchCall(call, deps, publish, watched);
+      publish({ type: "callRecord", ...(conversation ? { conversationId: conversation.id } : {}), record: callRecordView(record) });
+    }),
+    client.events.on("sipState", (change) => publish({ type: "sipState", ...change })),
+    client.events.on("incomingCall", ({ call, conversation }) => {
+      watchCall(call, deps, publish, watched);
+      publish({ type: "incomingCall", ...(conversation ? { conversationId: conversation.id } : {}), call: callView(call, deps.recordings) });
+    }),
+    client.sip.events.on("registration", (s) => publish({ type: "registration", state: s.to })),
+    client.xmpp.on("subscriptionRequest", ({ from }) => {
+      // RFC 6121 §3.1.3: someone we asked for is approved at once; others wait for `cusax add`.
+      const item = client.xmpp.roster().find((i) => i.jid === from);
+      if (item && (item.ask === "subscribe" || item.subscription === "to")) {
+        void client.xmpp.approve(from).catch(() => undefined);
+        publish({ type: "subscriptionRequest", from, approved: true });
+        return;
+      }
+      deps.pendingSubscriptions.add(from);
+      publish({ type: "subscriptionRequest", from, approved: false });
+    }),
+  ];
+  return { off: () => offs.forEach((off) => off()), watch: (call) => watchCall(call, deps, publish, watched) };
+}

@@ -1,0 +1,112 @@
+// docs/api.md "Acting": contacts, links, messages, calls and their controls.
+// Bad input is a 400 with the field at fault; protocol outcomes are data.
+import { existsSync } from "node:fs";
+import { isAbsolute } from "node:path";
+import type { SipCall } from "@cusax/core";
+import { ApiError } from "../api/errors.js";
+import type { Router } from "../api/router.js";
+import { findCall, isJid, isSipAddress, objectBody, requireJid, stringField, type RouteDeps } from "./deps.js";
+import { callView, messageView } from "./views.js";
+
+/** RFC 6121 §3: ask for the contact's presence; approve theirs if they asked first. */
+async function addContact(deps: RouteDeps, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const jid = requireJid(stringField(body, "jid", true), "jid");
+  const name = stringField(body, "name", false);
+  const { xmpp } = deps.client;
+  await xmpp.rosterAdd({ jid, ...(name ? { name } : {}) });
+  await xmpp.subscribe(jid);
+  const approved = deps.pendingSubscriptions.delete(jid);
+  if (approved) await xmpp.approve(jid);
+  deps.store.upsertContact({ kind: "jid", value: jid }, { ...(name ? { name } : {}), at: Date.now() });
+  return { jid, subscribed: true, approved };
+}
+
+async function sendMessage(deps: RouteDeps, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const text = stringField(body, "text", true);
+  const to = stringField(body, "to", false);
+  const id = body.conversationId;
+  if ((to === undefined) === (id === undefined)) throw new ApiError("bad-request", "give exactly one of to (a JID) or conversationId");
+  let conversationId: number;
+  if (to !== undefined) {
+    conversationId = deps.client.conversationWith(requireJid(to, "to")).id;
+  } else {
+    if (typeof id !== "number" || !deps.store.getConversation(id)) throw new ApiError("not-found", `conversationId: no conversation ${JSON.stringify(id)}`);
+    conversationId = id;
+  }
+  const message = await deps.client.send(conversationId, text);
+  return { conversationId, message: messageView(message) };
+}
+
+function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<string, unknown> {
+  const to = stringField(body, "to", true);
+  const play = stringField(body, "play", false);
+  if (!isSipAddress(to) && !isJid(to)) throw new ApiError("bad-request", `to: expected a JID or a sip:/tel: URI, got "${to}"`);
+  if (play !== undefined && !(isAbsolute(play) && existsSync(play))) throw new ApiError("bad-request", `play: no such file (an absolute path to a WAV file): "${play}"`);
+  if (deps.client.sip.registrationState !== "registered") throw new ApiError("unavailable", `the SIP account is ${deps.client.sip.registrationState}, not registered`);
+  deps.play.once(play);
+  try {
+    if (isSipAddress(to)) {
+      const call = deps.client.call(to);
+      deps.placed(call);
+      return { call: callView(call, deps.recordings) };
+    }
+    // protocol.md §5: a call from the chat carries the conversation's thread.
+    const conversation = deps.client.conversationWith(to.toLowerCase());
+    const call = deps.client.callFromConversation(conversation.id);
+    deps.placed(call);
+    return { conversationId: conversation.id, call: callView(call, deps.recordings) };
+  } catch (err) {
+    throw new ApiError("conflict", `cannot call ${to}: ${(err as Error).message}`);
+  } finally {
+    deps.play.once(undefined);
+  }
+}
+
+function callControls(router: Router, deps: RouteDeps): void {
+  const view = (call: SipCall) => callView(call, deps.recordings);
+  router
+    .add("POST", "/calls/:id/answer", async ({ params }) => {
+      const call = findCall(deps, params.id!);
+      if (call.direction !== "incoming") throw new ApiError("conflict", "only an incoming call can be answered");
+      return { answered: await deps.client.answer(call), call: view(call) };
+    })
+    .add("POST", "/calls/:id/hangup", ({ params }) => {
+      const call = findCall(deps, params.id!);
+      call.hangup();
+      return { call: view(call) };
+    })
+    .add("POST", "/calls/:id/hold", async ({ params }) => {
+      const call = findCall(deps, params.id!);
+      return { held: await call.hold(), call: view(call) };
+    })
+    .add("POST", "/calls/:id/resume", async ({ params }) => {
+      const call = findCall(deps, params.id!);
+      return { resumed: await call.resume(), call: view(call) };
+    })
+    .add("POST", "/calls/:id/dtmf", async ({ params, json }) => {
+      const digits = stringField(objectBody(json()), "digits", true);
+      // RFC 4733 §3.2: events 0-9, *, #, A-D.
+      if (!/^[0-9*#A-Da-d]{1,64}$/.test(digits)) throw new ApiError("bad-request", "digits: expected 1-64 of 0-9 * # A-D");
+      await findCall(deps, params.id!).sendDtmf(digits.toUpperCase());
+      return { sent: digits.toUpperCase() };
+    });
+}
+
+export function addActionRoutes(router: Router, deps: RouteDeps): void {
+  router
+    .add("POST", "/contacts", ({ json }) => addContact(deps, objectBody(json())))
+    .add("POST", "/links", ({ json }) => {
+      const body = objectBody(json());
+      const jid = requireJid(stringField(body, "jid", true), "jid");
+      const sip = stringField(body, "sip", true);
+      try {
+        deps.client.link(jid, sip);
+      } catch (err) {
+        throw new ApiError("bad-request", `sip: ${(err as Error).message}`);
+      }
+      return { links: deps.client.links(jid).map((l) => ({ jid: l.jid, other: l.other.value, origin: l.origin, trust: l.trust })) };
+    })
+    .add("POST", "/messages", ({ json }) => sendMessage(deps, objectBody(json())))
+    .add("POST", "/calls", ({ json }) => placeCall(deps, objectBody(json())));
+  callControls(router, deps);
+}

@@ -1,0 +1,88 @@
+// `cusax daemon`: one long-lived process per person holding both accounts
+// (protocol.md §2), with the HTTP API on loopback. Start order: config,
+// store, client, API, then the files the CLI finds it by; stop in reverse.
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createClient, createLogger, SqliteStore, type CusaxClient, type Logger, type SipCall } from "@cusax/core";
+import { startApiServer, type ApiServer } from "../api/http.js";
+import { Router } from "../api/router.js";
+import { createTokenFile } from "../api/token.js";
+import type { DaemonConfig } from "../config/config.js";
+import { clientOptionsOf, mediaHooksOf, PlayChoice, recordingsDir } from "./client-options.js";
+import type { RouteDeps } from "./deps.js";
+import { publishClientEvents } from "./events.js";
+import { addActionRoutes } from "./routes-act.js";
+import { addReadRoutes } from "./routes-read.js";
+
+export type RunningDaemon = { url: string; stop(): Promise<void> };
+
+export function apiFiles(dataDir: string): { url: string; token: string } {
+  return { url: join(dataDir, "api-url"), token: join(dataDir, "api-token") };
+}
+
+type Parts = { store: SqliteStore; client: CusaxClient; deps: RouteDeps; unpublish: () => void; setApi: (api: ApiServer) => void };
+
+/** The store, the client, and its events wired to the (not yet started) API. */
+function assemble(config: DaemonConfig, log: Logger): Parts {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  mkdirSync(recordingsDir(config), { recursive: true, mode: 0o700 });
+  const store = new SqliteStore(join(config.dataDir, "cusax.db"));
+  const play = new PlayChoice(config.media.play);
+  const ca = config.ca.map((p) => readFileSync(p, "utf8"));
+  const client: CusaxClient = createClient({ ...clientOptionsOf(config, store, mediaHooksOf(config, play), ca), logger: log });
+  let api: ApiServer | undefined;
+  let watch: (call: SipCall) => void = () => undefined;
+  const deps: RouteDeps = { client, store, play, recordings: recordingsDir(config), pendingSubscriptions: new Set(), placed: (c) => watch(c) };
+  const events = log.child("events");
+  const wired = publishClientEvents(deps, (e) => {
+    // Which events, never what they say (message bodies stay out of the log).
+    events.info(e.type, e.type === "call" || e.type === "incomingCall" ? { state: (e.call as { state?: string }).state } : undefined);
+    api?.publish(e);
+  });
+  watch = wired.watch;
+  return { store, client, deps, unpublish: wired.off, setApi: (a) => (api = a) };
+}
+
+/** A new token, the routes, the server on loopback, and its URL for the CLI. */
+async function serve(config: DaemonConfig, deps: RouteDeps, log: Logger): Promise<ApiServer> {
+  const files = apiFiles(config.dataDir);
+  const router = new Router(createTokenFile(files.token));
+  addReadRoutes(router, deps);
+  addActionRoutes(router, deps);
+  const requests = log.child("api");
+  const api = await startApiServer(router, { ...config.api, log: (f) => requests.debug("request", f) });
+  writeFileSync(files.url, api.url + "\n", { mode: 0o600 });
+  log.info("API listening", { url: api.url });
+  return api;
+}
+
+export async function startDaemon(config: DaemonConfig, log: Logger = createLogger({ scope: "daemon", level: config.log.level })): Promise<RunningDaemon> {
+  const { store, client, deps, unpublish, setApi } = assemble(config, log);
+  let server: ApiServer;
+  try {
+    const started = await client.start();
+    log.info("accounts up", { jid: started.jid, sip: started.sip.ok ? "registered" : started.sip.reason });
+    server = await serve(config, deps, log);
+    setApi(server);
+  } catch (err) {
+    unpublish();
+    await client.stop().catch(() => undefined);
+    store.close();
+    throw err;
+  }
+  return {
+    url: server.url,
+    async stop() {
+      // Un-register and go unavailable first (client.stop), then the API and files.
+      for (const call of client.sip.calls) call.hangup();
+      await client.stop().catch((err: unknown) => log.warn("stopping the accounts failed", { error: String(err) }));
+      unpublish();
+      await server.close();
+      const files = apiFiles(config.dataDir);
+      rmSync(files.url, { force: true });
+      rmSync(files.token, { force: true });
+      store.close();
+      log.info("stopped");
+    },
+  };
+}
