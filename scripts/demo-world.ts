@@ -1,30 +1,43 @@
-// A local world for trying cusax by hand: Prosody and Kamailio on loopback
-// with users alice and bob; prints addresses and passwords, runs until Ctrl-C.
-import { startKamailio, startProsody } from "../test/world/index.js";
+// `npm start` with nothing configured: a local world (Prosody and Kamailio on
+// loopback) with users alice and bob, a cusax daemon for each, and the
+// command lines to chat and call between them from two terminals. Ctrl-C
+// stops everything.
+import { join } from "node:path";
+import { makeTone, makeWorldDir, removeWorldDir, startKamailio, startProsody } from "../test/world/index.js";
+import { startDaemon, writeConfig, type Daemon } from "../test/world/daemon/daemon-kit.js";
 
-const users = ["alice", "bob"];
-const prosody = await startProsody({ users, label: "demo-prosody" });
-const kamailio = await startKamailio({ users, label: "demo-kamailio" });
+const users = ["alice", "bob"] as const;
+const prosody = await startProsody({ users: [...users], label: "demo-prosody" });
+const kamailio = await startKamailio({ users: [...users], label: "demo-kamailio" });
+const dir = makeWorldDir("demo");
+const tone = await makeTone(join(dir, "tone-440.wav"), 440, { seconds: 60 });
+const daemons: Daemon[] = [];
+for (const u of users) daemons.push(await startDaemon(u, writeConfig(dir, u, prosody, kamailio)));
+const [alice, bob] = daemons as [Daemon, Daemon];
 
 const lines = [
-  "cusax demo world is up (loopback only).",
+  "cusax demo: Prosody, Kamailio and two cusax daemons are running on loopback.",
   "",
-  `XMPP  Prosody   domain ${prosody.domain}`,
-  `      STARTTLS  ${prosody.host}:${prosody.ports.c2s}   direct TLS ${prosody.host}:${prosody.ports.directTls}`,
-  `      WebSocket ${prosody.websocketUrl}`,
-  `      CA file   ${prosody.caFile}`,
-  `SIP   Kamailio  domain ${kamailio.domain}`,
-  `      UDP/TCP   ${kamailio.host}:${kamailio.ports.udp}   TLS ${kamailio.host}:${kamailio.ports.tls}   WS ${kamailio.websocketUrl}`,
+  `XMPP  Prosody   ${prosody.domain}  STARTTLS ${prosody.host}:${prosody.ports.c2s}  direct TLS ${prosody.host}:${prosody.ports.directTls}  ${prosody.websocketUrl}`,
+  `SIP   Kamailio  ${kamailio.domain}  UDP/TCP ${kamailio.host}:${kamailio.ports.udp}  TLS ${kamailio.host}:${kamailio.ports.tls}  ${kamailio.websocketUrl}`,
   "",
-  "Accounts:",
-  ...users.map(
-    (u) => `  ${u}: xmpp ${prosody.users[u]!.jid} / ${prosody.users[u]!.password}    sip ${kamailio.users[u]!.aor} / ${kamailio.users[u]!.password}`,
-  ),
+  "Terminal 1 (alice):",
+  `  export CUSAX_DATA_DIR=${alice.dataDir}`,
+  "  npx cusax status",
+  `  npx cusax add bob@${prosody.domain}`,
+  `  npx cusax send bob@${prosody.domain} "hello bob"`,
+  `  npx cusax call bob@${prosody.domain} --play ${tone}`,
+  "  npx cusax hangup",
   "",
-  "Try it with any XMPP client and SIP phone (e.g. baresip: outbound='sip:" +
-    `${kamailio.host}:${kamailio.ports.udp};transport=udp').`,
-  "The cusax daemon and command line arrive with their issue; see README.md.",
-  "Press Ctrl-C to stop.",
+  "Terminal 2 (bob):",
+  `  export CUSAX_DATA_DIR=${bob.dataDir}`,
+  "  npx cusax tail            # follow what happens (Ctrl-C to leave)",
+  `  npx cusax add alice@${prosody.domain}`,
+  "  npx cusax answer",
+  `  npx cusax history alice@${prosody.domain}`,
+  "",
+  `Call recordings go to <data dir>/calls/. Logs: ${dir}/*.json.log`,
+  "Every command has --help and --json. Press Ctrl-C here to stop everything.",
 ];
 process.stdout.write(lines.join("\n") + "\n");
 
@@ -33,7 +46,9 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   process.stdout.write("\nstopping...\n");
+  await Promise.all(daemons.map((d) => d.stop()));
   await Promise.all([prosody.stop(), kamailio.stop()]);
+  removeWorldDir(dir, false);
   process.exit(0);
 };
 process.on("SIGINT", stop);

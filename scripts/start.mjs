@@ -1,10 +1,20 @@
-// `npm start`: the main job. Until the daemon exists, it brings up a local
-// world (Prosody and Kamailio on loopback, two users) and prints how to reach
-// it; Ctrl-C stops it.
+// `npm start`: the main job. With a configuration (`npm start -- --config
+// PATH`, or the XDG file ~/.config/cusax/config.json) it runs the cusax
+// daemon for the person's own accounts; with none, it brings up the demo: a
+// local world with two users and a daemon for each.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { ensureDebianPackages, ensureNodeModules, root } from "./bootstrap.mjs";
 
+const args = process.argv.slice(2);
+const xdg = join(process.env.XDG_CONFIG_HOME || join(process.env.HOME || homedir(), ".config"), "cusax", "config.json");
 ensureNodeModules();
+if (args.includes("--config") || existsSync(xdg)) {
+  const r = spawnSync(process.execPath, [join(root, "packages/daemon/bin/cusax.mjs"), "daemon", ...args], { stdio: "inherit", cwd: root });
+  process.exit(r.status ?? 1);
+}
 ensureDebianPackages();
 const r = spawnSync("npx", ["tsx", "scripts/demo-world.ts"], { stdio: "inherit", cwd: root });
 process.exit(r.status ?? 1);
