@@ -13,6 +13,7 @@ export type SlixEvent = { type: string; [k: string]: unknown };
 
 export type SlixPeer = {
   readonly jid: string;
+  readonly pid: number;
   readonly events: SlixEvent[];
   command(cmd: Record<string, unknown> & { cmd: string }): Promise<void>;
   waitEvent(match: (e: SlixEvent) => boolean, what: string, timeoutMs?: number): Promise<SlixEvent>;
@@ -47,6 +48,7 @@ export async function startSlixPeer(prosody: Prosody, userName: string, options:
 
   const peer: SlixPeer = {
     jid,
+    pid: proc.pid,
     events,
     async command(cmd) {
       const answered = () => events.filter((e) => e.type === "ack" || e.type === "error").length;

@@ -44,7 +44,7 @@ export async function ok<T = Record<string, unknown>>(dataDir: string, args: str
   return r.json as T;
 }
 
-export type Daemon = { user: string; dataDir: string; config: string; log: () => string; exitCode: () => Promise<number | null>; stop(): Promise<void> };
+export type Daemon = { user: string; pid: number; dataDir: string; config: string; log: () => string; exitCode: () => Promise<number | null>; stop(): Promise<void> };
 
 export function writeConfig(dir: string, user: string, prosody: Prosody, kamailio: Kamailio, media: Record<string, string> = {}): { config: string; dataDir: string } {
   const x = prosody.users[user]!;
@@ -78,7 +78,7 @@ export async function startDaemon(user: string, paths: { config: string; dataDir
     return existsSync(join(paths.dataDir, "api-url"));
   }, { timeoutMs: 30_000, intervalMs: 100 });
   return {
-    user, ...paths,
+    user, pid: child.pid!, ...paths,
     log: () => log,
     exitCode: () => exited,
     async stop() {
