@@ -49,6 +49,8 @@ describe("two cusax daemons driven through the CLI", () => {
       expect(s.sip.gruu).toMatch(/^sip:.*gr=/);
       expect(s.xmpp.jid).toContain(`${d.user}@${prosody.domain}/`);
       expect(statSync(join(d.dataDir, "api-token")).mode & 0o777).toBe(0o600);
+      // The API listens on loopback only.
+      expect(readFileSync(join(d.dataDir, "api-url"), "utf8").trim()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     }
   });
 

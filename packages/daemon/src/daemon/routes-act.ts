@@ -83,6 +83,13 @@ function callControls(router: Router, deps: RouteDeps): void {
       const call = findCall(deps, params.id!);
       return { resumed: await call.resume(), call: view(call) };
     })
+    .add("POST", "/calls/:id/transfer", async ({ params, json }) => {
+      // RFC 3515 blind transfer: the peer is asked to call `target`; NOTIFY progress comes back.
+      const target = stringField(objectBody(json()), "target", true);
+      if (!/^(sips?|tel):\S+$/i.test(target)) throw new ApiError("bad-request", "target: expected a sip:, sips: or tel: URI");
+      const result = await findCall(deps, params.id!).transfer(target);
+      return { transfer: result };
+    })
     .add("POST", "/calls/:id/dtmf", async ({ params, json }) => {
       const digits = stringField(objectBody(json()), "digits", true);
       // RFC 4733 §3.2: events 0-9, *, #, A-D.

@@ -14,6 +14,7 @@ function fakeDeps(did: Did, registration = "registered"): RouteDeps {
     id: "c1", direction: "incoming", state: "ringing", remote: "sip:bob@x", holdState: { local: false, remote: false }, outcome: undefined,
     hangup: () => void did.push("hangup"),
     sendDtmf: async (d: string) => void did.push(`dtmf ${d}`),
+    transfer: async (t: string) => (did.push(`transfer ${t}`), { ok: true, status: 200 }),
   };
   const client = {
     sip: { registrationState: registration, gruu: "sip:alice@x;gr=1", contact: "sip:alice@127.0.0.1", calls: [call] },
@@ -47,6 +48,14 @@ const req = (method: string, path: string, body?: unknown): ApiRequest => ({
 const send = (r: Router, method: string, path: string, body?: unknown) => r.handle({ ...req(method, path.split("?")[0]!, body), query: new URL(path, "http://x").searchParams });
 
 describe("API routes", () => {
+  it("transfers a call to a SIP address and refuses anything else", async () => {
+    const did: Did = [];
+    const r = router(fakeDeps(did));
+    expect(await send(r, "POST", "/calls/c1/transfer", { target: "sip:carol@x" })).toEqual({ status: 201, body: { transfer: { ok: true, status: 200 } } });
+    expect(did).toEqual(["transfer sip:carol@x"]);
+    expect(await send(r, "POST", "/calls/c1/transfer", { target: "carol" })).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining("target") } } });
+  });
+
   it("shows both accounts in /status", async () => {
     expect(await send(router(fakeDeps([])), "GET", "/status")).toEqual({
       status: 200,
