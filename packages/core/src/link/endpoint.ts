@@ -28,6 +28,8 @@ export type EndpointOptions = {
   reach?: ReachPrivacy;
   /** §7: domain pairs for which the same-name rule is enabled (opt-in). */
   sameName?: SameNamePair[];
+  /** §3: the media our SIP side can do, advertised in caps while registered (default audio; video with a video source). */
+  media?: ("audio" | "video")[];
   /** §7: publish our vCard4 / vcard-temp with our SIP AoR and tel at start (default true). */
   publishCards?: boolean;
   logger?: Logger;
@@ -70,6 +72,7 @@ export class Endpoint {
     this.xmpp = new XmppClient({ ...o.xmpp, resource: id.xmppResource, capsCache: storeCapsCache(o.store), logger: this.log.child("xmpp") });
     this.presence = new PresenceBridge(this.xmpp, this.sip, {
       aor: o.sip.aor, tel: o.tel, reach: o.reach, hasVideo: kinds.hasVideo, log: this.log.child("presence"),
+      ...(o.media ? { media: o.media } : {}),
     });
     this.states = new ContactStates(this.xmpp);
     this.discover = {
