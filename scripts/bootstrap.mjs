@@ -20,6 +20,7 @@ export const debianPackages = [
   "sox",
   "python3-slixmpp",
   "openssl",
+  "ffmpeg", // ffprobe checks that VP8 we receive decodes; ffmpeg makes test video
 ];
 
 function say(line) {

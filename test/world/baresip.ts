@@ -1,6 +1,7 @@
 // baresip 1.0 as a headless SIP phone of the test world: registers at the
 // world's Kamailio, plays a WAV file as its microphone, records what it
-// receives and sends (sndfile), and is driven over ctrl_tcp (JSON in
+// receives and sends (sndfile), optionally shows fakevideo's VP8 test picture
+// as its camera (snapshot_recv saves what it decodes), and is driven over ctrl_tcp (JSON in
 // netstrings) with its events pushed back on the same socket.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
@@ -25,8 +26,25 @@ export type BaresipOptions = {
   /** Extra lines for the account (e.g. ";mediaenc=srtp"). */
   accountParams?: string;
   sampleRate?: 8000 | 16000 | 48000;
+  /** Video (VP8): fakevideo's test picture as the camera, its null display, snapshot of what arrives. */
+  video?: BaresipVideo;
   label?: string;
 };
+
+export type BaresipVideo = { source?: "fakevideo"; width?: number; height?: number; fps?: number; bitrate?: number };
+
+/** Config lines and modules for video (baresip 1.0: vp8.so codec, fakevideo.so source and display). */
+function videoConfig(v: BaresipVideo | undefined): { lines: [string, string][]; modules: string[] } {
+  if (!v) return { lines: [], modules: [] };
+  const lines: [string, string][] = [
+    ["video_source", `${v.source ?? "fakevideo"},nil`],
+    ["video_display", "fakevideo,nil"],
+    ["video_size", `${v.width ?? 352}x${v.height ?? 288}`],
+    ["video_fps", String(v.fps ?? 15)],
+    ["video_bitrate", String(v.bitrate ?? 500_000)],
+  ];
+  return { lines, modules: ["vp8", "fakevideo", "snapshot"] };
+}
 
 export type Baresip = {
   readonly user: SipUser;
@@ -67,7 +85,8 @@ export function takeNetstrings(buf: Buffer): { items: string[]; rest: Buffer } {
   return { items, rest: buf.subarray(pos) };
 }
 
-function config(o: { dir: string; sipPort: number; ctrlPort: number; rtp: [number, number]; source: string; modules: string[]; rate: number }): string {
+function config(o: { dir: string; sipPort: number; ctrlPort: number; rtp: [number, number]; source: string; modules: string[]; rate: number; video?: BaresipVideo }): string {
+  const video = videoConfig(o.video);
   const lines: [string, string][] = [
     ["poll_method", "epoll"],
     ["sip_listen", `${LOOPBACK}:${o.sipPort}`],
@@ -87,8 +106,9 @@ function config(o: { dir: string; sipPort: number; ctrlPort: number; rtp: [numbe
     ["module_path", "/usr/lib/baresip/modules"],
     ["snd_path", join(o.dir, "rec")],
     ["ctrl_tcp_listen", `${LOOPBACK}:${o.ctrlPort}`],
+    ...video.lines,
   ];
-  const modules = ["g711", ...o.modules, "aufile", "sndfile", "uuid", "ctrl_tcp"];
+  const modules = ["g711", ...new Set([...o.modules, ...video.modules]), "aufile", "sndfile", "uuid", "ctrl_tcp"];
   const text = lines.map(([k, v]) => `${k}\t${v}`);
   text.push(...modules.map((m) => `module\t${m}.so`));
   text.push("module_app\taccount.so", "module_app\tmenu.so");
@@ -106,7 +126,7 @@ export async function startBaresip(kamailio: Kamailio, userName: string, options
   const rtp = await freePortRange(20);
   const transport = options.transport ?? "udp";
   const proxyPort = transport === "tls" ? kamailio.ports.tls : kamailio.ports.udp;
-  writeFileSync(join(dir, "config"), config({ dir, sipPort, ctrlPort, rtp, source: options.source, modules: options.modules ?? [], rate: options.sampleRate ?? 8000 }));
+  writeFileSync(join(dir, "config"), config({ dir, sipPort, ctrlPort, rtp, source: options.source, modules: options.modules ?? [], rate: options.sampleRate ?? 8000, ...(options.video && { video: options.video }) }));
   writeFileSync(
     join(dir, "accounts"),
     `<${user.aor}>;auth_pass=${user.password};outbound="sip:${kamailio.host}:${proxyPort};transport=${transport}";` +

@@ -10,6 +10,7 @@ import {
 import { dominantFrequency } from "../../../packages/core/src/media/analysis.js";
 import { SipUserAgent, type MediaHooks, type SipCall } from "../../../packages/core/src/sip/index.js";
 import { audioStat, freePortRange, makeTone, startBaresip, until, type Baresip, type BaresipOptions, type Kamailio } from "../index.js";
+import { run } from "../process.js";
 
 export type CallAudio = { media: AudioCallMedia; sink: MemorySink };
 
@@ -102,4 +103,35 @@ export async function phoneHeard(b: Baresip, before: readonly string[]): Promise
     return s && s.seconds > 0.5 ? s : undefined;
   });
   return stat.frequency;
+}
+
+// --- Video (RFC 7741 VP8 over RTP) ------------------------------------------
+
+export type VideoProbe = { codec: string; width: number; height: number; frames: number };
+
+/** ffprobe (Debian's ffmpeg) decodes every frame of `file`: codec, size and how many frames it read. */
+export async function probeVideo(file: string): Promise<VideoProbe> {
+  const out = await run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "json", file]);
+  const stream = (JSON.parse(out) as { streams?: { codec_name: string; width: number; height: number; nb_read_frames: string }[] }).streams?.[0];
+  if (!stream) throw new Error(`ffprobe found no video stream in ${file}: ${out}`);
+  return { codec: stream.codec_name, width: stream.width, height: stream.height, frames: Number(stream.nb_read_frames) };
+}
+
+/** A VP8 IVF of ffmpeg's test picture (libvpx), `seconds` long at `fps`, a key frame every second. */
+export async function makeVp8Ivf(file: string, o: { width: number; height: number; fps: number; seconds: number }): Promise<string> {
+  await run("ffmpeg", [
+    "-v", "error", "-y", "-f", "lavfi", "-i", `testsrc=size=${o.width}x${o.height}:rate=${o.fps}`, "-t", String(o.seconds),
+    "-c:v", "libvpx", "-b:v", "300k", "-g", String(o.fps), "-f", "ivf", file,
+  ]);
+  return file;
+}
+
+/** A baresip phone for `user` with audio (PCMU) and fakevideo's VP8 camera, answering by itself; `extra` as for startPhone. */
+export async function startVideoPhone(k: Kamailio, user: string, dir: string, video: NonNullable<BaresipOptions["video"]>, extra: { modules?: string[]; accountParams?: string } = {}): Promise<Baresip> {
+  const tone = await makeTone(join(dir, `${user}-1000.wav`), 1000, { seconds: 30, rate: 8000 });
+  const b = await startBaresip(k, user, {
+    source: tone, answer: "auto", label: `baresip-${user}`, video, modules: extra.modules ?? [], accountParams: `;audio_codecs=PCMU/8000/1${extra.accountParams ?? ""}`,
+  });
+  await b.registered();
+  return b;
 }

@@ -12,7 +12,7 @@
 // an answer (sip/ only logs a failed applyAnswer: the application hangs up).
 // Hold (RFC 3264 §8.4) gates the source and the sink; the session lives on.
 import type { CallMedia, MediaDirection, MediaHooks } from "../sip/index.js";
-import { applyAnswer, createAnswer, createOffer, createSdpLocalState, flowOf, type LocalCapabilities, type MediaFlow, type NegotiatedMedia, type SdpLocalState } from "../sdp/index.js";
+import { applyAnswer, createAnswer, createOffer, createSdpLocalState, flowOf, type LocalCapabilities, type MediaCapability, type MediaFlow, type NegotiatedMedia, type SdpLocalState } from "../sdp/index.js";
 import { realClock, type Clock, type TimerHandle } from "../util/clock.js";
 import { SipStatusError } from "../util/errors.js";
 import { Emitter } from "../util/events.js";
@@ -25,12 +25,14 @@ import { SilenceSource, type MediaSink, type MediaSource } from "./source.js";
 import { codecCapability, createCallCodec, DEFAULT_CALL_CODECS, telephoneEventCapabilities, type CallCodecName } from "./call/call-codecs.js";
 import { bindCallTransport, type BindCallTransport, type CallRtpSession, type CallTransport } from "./call/call-transport.js";
 import { GatedSink, GatedSource } from "./call/gates.js";
+import { CallVideo, type CallVideoOptions } from "./call/call-video.js";
 import { audioOf, decideMedia, streamIdentity, type CallSrtpMode, type MediaFailure } from "./call/negotiation.js";
 
 export { DEFAULT_CALL_CODECS, type CallCodecName } from "./call/call-codecs.js";
 export { callFileName, callSinks, callSources, type CallSinkSpec, type CallSourceSpec } from "./call/call-io.js";
 export type { BindCallTransport, CallRtpSession, CallTransport } from "./call/call-transport.js";
 export type { CallSrtpMode, MediaFailure } from "./call/negotiation.js";
+export { CallVideo, type BindVideoPair, type CallVideoEvents, type CallVideoOptions, type VideoPortPair } from "./call/call-video.js";
 
 export type CallDescriptor = { callId: string; direction: "outgoing" | "incoming" };
 
@@ -53,6 +55,8 @@ export type CallMediaOptions = {
   dtmfDurationMs?: number;
   /** Port binding (tests inject a fake); default binds real UDP sockets. */
   bind?: BindCallTransport;
+  /** VP8 video beside the audio (call/call-video.ts: plain RTP; none when srtp is "required"). */
+  video?: CallVideoOptions;
 };
 
 export type CallMediaEvents = {
@@ -76,7 +80,7 @@ export class MediaNotAcceptable extends SipStatusError {
   }
 }
 
-type Resolved = Required<Omit<CallMediaOptions, "sink">> & Pick<CallMediaOptions, "sink">;
+type Resolved = Required<Omit<CallMediaOptions, "sink" | "video">> & Pick<CallMediaOptions, "sink" | "video">;
 
 /** One call's audio: SDP from sdp/, one RtpSession on a port pair kept for the call. */
 export class AudioCallMedia implements CallMedia {
@@ -84,6 +88,8 @@ export class AudioCallMedia implements CallMedia {
   private readonly sdp: SdpLocalState = createSdpLocalState();
   private readonly source: GatedSource;
   private readonly sink: GatedSink | undefined;
+  /** The call's video, when asked for (options.video) and allowed (srtp not "required"). */
+  readonly video: CallVideo | undefined;
   private transport: Promise<CallTransport> | undefined;
   private lastOffer: string | undefined;
   private session: { rtp: CallRtpSession; codec: AudioCodec; identity: string; offs: (() => void)[] } | undefined;
@@ -99,6 +105,8 @@ export class AudioCallMedia implements CallMedia {
     this.source = new GatedSource(options.source(call), () => this.flow);
     const sink = options.sink?.(call);
     this.sink = sink && new GatedSink(sink, () => this.flow);
+    const { clock, address, rtcpIntervalMs, portRange, video } = options;
+    this.video = video && options.srtp !== "required" ? new CallVideo(call, { clock, address, rtcpIntervalMs, ...video, portRange: video.portRange ?? portRange }) : undefined;
   }
 
   private bound(): Promise<CallTransport> {
@@ -109,26 +117,26 @@ export class AudioCallMedia implements CallMedia {
     return this.transport;
   }
 
-  private capabilities(port: number, direction: MediaDirection): LocalCapabilities {
+  private capabilities(port: number, direction: MediaDirection, video?: MediaCapability): LocalCapabilities {
     const codecs = this.options.codecs;
     const srtp = this.options.srtp === "required" ? "require" : this.options.srtp === "offered" ? "offer" : "off";
     return {
       address: this.options.address,
-      media: [{ kind: "audio", port, codecs: codecs.map(codecCapability), telephoneEvents: telephoneEventCapabilities(codecs), direction, ptime: 20, srtp }],
+      media: [{ kind: "audio", port, codecs: codecs.map(codecCapability), telephoneEvents: telephoneEventCapabilities(codecs), direction, ptime: 20, srtp }, ...(video ? [video] : [])],
     };
   }
 
   /** RFC 3264 §5 (and §8 for re-offers: same o= session, version moves on change). */
   async offer(direction: MediaDirection): Promise<string> {
     const t = await this.bound();
-    this.lastOffer = createOffer(this.capabilities(t.port, direction), this.sdp);
+    this.lastOffer = createOffer(this.capabilities(t.port, direction, await this.video?.capability(direction)), this.sdp);
     return this.lastOffer;
   }
 
   /** RFC 3264 §6; throws MediaNotAcceptable (488) and leaves a running session as it was. */
   async answer(offer: string, direction: MediaDirection): Promise<string> {
     const t = await this.bound();
-    const a = createAnswer(offer, this.capabilities(t.port, direction), this.sdp);
+    const a = createAnswer(offer, this.capabilities(t.port, direction, await this.video?.capability(direction)), this.sdp);
     const decision = decideMedia(audioOf(a.media), this.options.srtp);
     if (!decision.ok) {
       // sdp/ rejects the m-line (port 0) when SRTP is required and the offer has no a=crypto: say why.
@@ -136,6 +144,7 @@ export class AudioCallMedia implements CallMedia {
       throw new MediaNotAcceptable(keyless ? "srtp-required" : decision.reason);
     }
     this.run(t, decision.media);
+    await this.video?.apply(a.media);
     return a.sdp;
   }
 
@@ -143,13 +152,15 @@ export class AudioCallMedia implements CallMedia {
   async applyAnswer(answer: string): Promise<void> {
     if (this.lastOffer === undefined || this.closed) return;
     const t = await this.bound();
-    const decision = decideMedia(audioOf(applyAnswer(this.lastOffer, answer)), this.options.srtp);
+    const negotiated = applyAnswer(this.lastOffer, answer);
+    const decision = decideMedia(audioOf(negotiated), this.options.srtp);
     if (!decision.ok) {
       this.stopSession();
       this.events.emit("failed", { reason: decision.reason });
       throw new MediaNotAcceptable(decision.reason);
     }
     this.run(t, decision.media);
+    await this.video?.apply(negotiated);
   }
 
   private run(t: CallTransport, m: NegotiatedMedia): void {
@@ -260,6 +271,7 @@ export class AudioCallMedia implements CallMedia {
     this.options.clock.clearTimeout(this.statsTimer);
     this.stopSession();
     this.sink?.finish();
+    await this.video?.close();
     const t = this.transport;
     if (t) (await t.catch(() => undefined))?.close();
     this.events.emit("closed", {});
@@ -281,6 +293,7 @@ export function createMediaHooks(options: CallMediaOptions = {}): CallMediaHooks
     portRange: options.portRange ?? { min: 30000, max: 30999 },
     source: options.source ?? (() => new SilenceSource(8000)),
     sink: options.sink,
+    video: options.video,
     clock: options.clock ?? realClock,
     statsIntervalMs: options.statsIntervalMs ?? 5000,
     rtcpIntervalMs: options.rtcpIntervalMs ?? 5000,
