@@ -61,8 +61,9 @@ function payloadsOf(rtp: RtpMap[]): string {
 
 function feedbackFor(kind: string, rtp: RtpMap[]): MediaDescription["rtcpFb"] {
   if (kind !== "video") return undefined;
+  // RFC 4585: we answer PLI and FIR with a key frame; generic NACK is not
+  // offered, since we do not retransmit packets.
   return rtp.flatMap((r) => [
-    { payload: r.payload, type: "nack" },
     { payload: r.payload, type: "nack", subtype: "pli" },
     { payload: r.payload, type: "ccm", subtype: "fir" },
   ]);

@@ -203,6 +203,8 @@ describe("createOffer / applyAnswer", () => {
     expect(audio).toContain("a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:");
     expect(video).toContain("m=video 40002 RTP/AVP 96");
     expect(video).toContain("a=rtcp-fb:96 ccm fir");
+    expect(video).toContain("a=rtcp-fb:96 nack pli");
+    expect(video).not.toContain("a=rtcp-fb:96 nack\r\n"); // no retransmissions to offer
     expect(parseSdp(offer).media).toHaveLength(2);
   });
 
