@@ -7,7 +7,7 @@ import { createPcmuCodec } from "../codecs/g711.js";
 import type { AudioCodec } from "../codecs/codec.js";
 import { MemorySink, ToneSource } from "../source.js";
 import { SrtpContext, type SrtpKeyMaterial } from "../srtp/srtp-context.js";
-import { serializeRtcp } from "./rtcp-packet.js";
+import { parseRtcp, serializeRtcp } from "./rtcp-packet.js";
 import { serializeRtp } from "./rtp-packet.js";
 import { RtpSession, type DatagramSocket, type RtpSessionOptions } from "./rtp-session.js";
 
@@ -155,5 +155,16 @@ describe("RtpSession: bad RTP is counted and dropped", () => {
     expect(sink.frames.length).toBe(20);
     expect(session.sendTiming).toMatchObject({ ticks: 20, late: 0 });
     session.close();
+  });
+});
+
+describe("RtpSession: closing", () => {
+  it("sends an RTCP BYE for our SSRC when it closes (RFC 3550 §6.6), once", () => {
+    const { rtcp, session } = setup({ remote: { rtp: PEER, rtcp: { address: PEER.address, port: PEER.port + 1 } } });
+    session.close();
+    session.close();
+    const packets = rtcp.sent.map((b) => parseRtcp(b));
+    expect(packets).toHaveLength(1);
+    expect(JSON.stringify(packets[0])).toContain('"type":"bye"');
   });
 });

@@ -266,7 +266,8 @@ export class RtpSession {
   }
 
   /** RFC 3550 §6.4: an SR (we send) with a report block for the peer, plus SDES CNAME. */
-  sendRtcp(): void {
+  /** A compound SR + SDES; with `bye`, the RFC 3550 §6.6 BYE that ends our stream. */
+  sendRtcp(options: { bye?: boolean } = {}): void {
     const to = this.remote.rtcp;
     if (!to) return;
     const reports = this.stats ? [this.stats.reportBlock(this.options.clock.now())] : [];
@@ -274,6 +275,7 @@ export class RtpSession {
     let bytes = serializeRtcp([
       { type: "sr", ssrc: z.ssrc, ...ntpFromUnixMs(this.wallNow()), rtpTimestamp: z.lastTimestamp, packetCount: z.packetCount, octetCount: z.octetCount, reports },
       { type: "sdes", chunks: [{ ssrc: z.ssrc, items: [{ type: 1, text: `cusax-${z.ssrc.toString(16)}` }] }] },
+      ...(options.bye ? [{ type: "bye" as const, ssrcs: [z.ssrc] }] : []),
     ]);
     if (this.srtpOut) {
       const r = this.srtpOut.protectRtcp(bytes);
@@ -316,6 +318,8 @@ export class RtpSession {
 
   close(): void {
     if (this.closed) return;
+    // RFC 3550 §6.6: say goodbye, so the peer's statistics end with our stream.
+    if (this.remote.rtcp) this.sendRtcp({ bye: true });
     this.closed = true;
     this.timers.forEach((t) => this.options.clock.clearTimeout(t));
     this.rtpSocket.close();
