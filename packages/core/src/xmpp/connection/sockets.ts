@@ -18,31 +18,19 @@ function closedAlready(socket: EventEmitter): void {
   setImmediate(() => socket.emit("close", false));
 }
 
-/** Emits connect / data / close / error like @xmpp's sockets; not a net.Socket (see starttls.ts). */
-export class TcpSocket extends EventEmitter {
-  readonly secure = false;
-  raw: net.Socket | undefined;
+/** What TCP and TLS share: relaying the raw socket's events, writing, closing. */
+abstract class StreamSocket<S extends net.Socket> extends EventEmitter {
+  raw: S | undefined;
 
-  connect(params: { host: string; port: number | null }): void {
-    const raw = net.connect({ host: params.host, port: params.port ?? 5222 });
+  /** Adopts `raw`; `connected` is the event that means the stream is ready. */
+  protected adopt(raw: S, connected: "connect" | "secureConnect"): void {
     // Stanzas are small and interactive: Nagle + delayed ACK would add ~40 ms per round trip.
     raw.setNoDelay(true);
     this.raw = raw;
-    raw.on("connect", () => this.emit("connect"));
+    raw.on(connected, () => this.emit("connect"));
     raw.on("data", (d: Buffer) => this.emit("data", d));
     raw.on("error", (e) => this.emit("error", e));
     raw.on("close", (hadError: boolean) => this.emit("close", hadError));
-  }
-
-  /** Hands the raw socket over (to TLS) and stops relaying its events. */
-  release(): net.Socket | undefined {
-    const raw = this.raw;
-    raw?.removeAllListeners("connect");
-    raw?.removeAllListeners("data");
-    raw?.removeAllListeners("close");
-    raw?.removeAllListeners("error");
-    this.raw = undefined;
-    return raw;
   }
 
   write(data: string, fn?: (err?: Error | null) => void): void {
@@ -61,9 +49,28 @@ export class TcpSocket extends EventEmitter {
   }
 }
 
-export class TlsSocket extends EventEmitter {
+/** Emits connect / data / close / error like @xmpp's sockets; not a net.Socket (see starttls.ts). */
+export class TcpSocket extends StreamSocket<net.Socket> {
+  readonly secure = false;
+
+  connect(params: { host: string; port: number | null }): void {
+    this.adopt(net.connect({ host: params.host, port: params.port ?? 5222 }), "connect");
+  }
+
+  /** Hands the raw socket over (to TLS) and stops relaying its events. */
+  release(): net.Socket | undefined {
+    const raw = this.raw;
+    raw?.removeAllListeners("connect");
+    raw?.removeAllListeners("data");
+    raw?.removeAllListeners("close");
+    raw?.removeAllListeners("error");
+    this.raw = undefined;
+    return raw;
+  }
+}
+
+export class TlsSocket extends StreamSocket<tls.TLSSocket> {
   readonly secure = true;
-  raw: tls.TLSSocket | undefined;
   constructor(private readonly trust: TlsTrust) {
     super();
   }
@@ -78,26 +85,7 @@ export class TlsSocket extends EventEmitter {
       // RFC 6120 §13.7.2.1: the reference identity is the XMPP domain, not the host we dialled.
       checkServerIdentity: (_host, cert) => tls.checkServerIdentity(domain, cert),
     });
-    raw.setNoDelay(true);
-    this.raw = raw;
-    raw.on("secureConnect", () => this.emit("connect"));
-    raw.on("data", (d: Buffer) => this.emit("data", d));
-    raw.on("error", (e) => this.emit("error", e));
-    raw.on("close", (hadError: boolean) => this.emit("close", hadError));
-  }
-
-  write(data: string, fn?: (err?: Error | null) => void): void {
-    if (!this.raw) return fn?.(new Error("socket closed"));
-    this.raw.write(data, fn);
-  }
-
-  end(): void {
-    if (this.raw && !this.raw.destroyed) this.raw.end();
-    else closedAlready(this);
-  }
-
-  destroy(): void {
-    this.raw?.destroy();
+    this.adopt(raw, "secureConnect");
   }
 }
 
