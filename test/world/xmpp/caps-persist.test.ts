@@ -2,7 +2,7 @@
 // known in the next run (same SQLite file) without asking again.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startProsody, startSlixPeer, useCleanup, makeWorldDir, removeWorldDir } from "../index.js";
+import { startProsody, startSlixPeer, until, useCleanup, makeWorldDir, removeWorldDir } from "../index.js";
 import { makeClient, next } from "./helpers.js";
 import { SqliteStore } from "../../../packages/core/src/store/sqlite-store.js";
 import { storeCapsCache } from "../../../packages/core/src/link/caps-store.js";
@@ -25,11 +25,17 @@ describe("caps cache persisted in the store", () => {
       const store = new SqliteStore(join(dir, "cusax.db"));
       const alice = makeClient(prosody, "alice", { capsCache: storeCapsCache(store) });
       await alice.start();
-      // Directed presence both ways makes each side see the other's caps.
-      const caps = next(alice, "caps", (c) => c.jid === bob.jid);
+      // Directed presence both ways makes each side see the other's caps. A
+      // presence that reaches the server before it has processed alice's own
+      // initial presence is not delivered (RFC 6121 §4.6), so bob says it
+      // again until alice has seen his caps.
+      const caps = next(alice, "caps", (c) => c.jid === bob.jid, 60_000);
       await alice.sendDirectedPresence(bobBare);
-      await bob.command({ cmd: "presence", to: `alice@${prosody.domain}`, status: "here" });
-      const { info } = await caps;
+      let n = 0;
+      const info = await until("bob's caps at alice", async () => {
+        await bob.command({ cmd: "presence", to: `alice@${prosody.domain}`, status: `here ${++n}` });
+        return Promise.race([caps.then((c) => c.info), new Promise<undefined>((r) => setTimeout(() => r(undefined), 2_000))]);
+      }, { timeoutMs: 60_000 });
       await alice.stop();
       store.close();
       return info;
