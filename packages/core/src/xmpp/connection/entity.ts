@@ -213,6 +213,7 @@ export function createEntity(opts: EntityOptions): Entity {
   });
   entity.reconnect.stop();
   markIqRepliesHandled(entity);
+  zeroInboundCountOnEnable(entity);
   // Our SCRAM (node:crypto PBKDF2) replaces @xmpp's SCRAM-SHA-1, which takes ~0.6 s per login.
   const factory = entity.saslFactory;
   let exchange: ScramExchange | undefined;
@@ -240,5 +241,21 @@ function markIqRepliesHandled(entity: Entity): void {
   handlers.set = (id, deferred) => {
     deferred.promise.catch(() => undefined);
     return set(id, deferred);
+  };
+}
+
+/**
+ * Works around a race in @xmpp/stream-management 0.14: after a failed
+ * resumption it resets the inbound count only when <enabled/> has been
+ * processed, but Prosody sends <r/> right behind <enabled/>, so the answer
+ * could carry the old session's count; the server then ends the new session
+ * (seen here: a message queued while offline went down with it). XEP-0198 §4:
+ * the count starts at zero when <enable/> is sent.
+ */
+function zeroInboundCountOnEnable(entity: Entity): void {
+  const send = entity.send.bind(entity);
+  entity.send = (el: Element) => {
+    if (el.name === "enable" && el.attrs.xmlns === "urn:xmpp:sm:3") entity.streamManagement.inbound = 0;
+    return send(el);
   };
 }
