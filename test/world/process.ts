@@ -12,7 +12,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const child of live) child.kill("SIGKILL");
+    for (const child of live) signalGroup(child, "SIGKILL");
   });
 }
 
@@ -38,7 +38,9 @@ export function startProcess(
   const child = spawn(command, args, {
     ...options,
     stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
-    detached: false,
+    // Its own process group, so that stopping it also stops what it forked
+    // (Kamailio's children) even when the main process has to be killed.
+    detached: true,
   });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   live.add(child);
@@ -67,14 +69,26 @@ export function startProcess(
     exited,
     async stop(graceMs = 3000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      signalGroup(child, "SIGTERM");
+      const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);
+      // Forked children that outlive their parent go with the group.
+      signalGroup(child, "SIGKILL");
     },
     log: () => readFileSync(options.logFile, "utf8"),
   };
   return managed;
+}
+
+/** Signals the child's whole process group; quiet when it is already gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the group is gone already
+  }
 }
 
 /** Runs a command to completion; rejects with its output when it fails. */
