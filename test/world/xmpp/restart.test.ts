@@ -35,8 +35,8 @@ describe("server restart", () => {
 
     const offline = next(alice, "offline");
     const backOnline = next(alice, "online", () => true, 60_000);
-    // bob's first slixmpp session may come back by itself after the restart
-    // and take messages before his second one starts: both sessions count.
+    // bob's first slixmpp session ends with the server; his second one
+    // starts after we are back. Exactly-once is counted over both sessions.
     const firstBob = bob;
     await prosody.restart();
     await offline;
