@@ -13,7 +13,7 @@ import { bareJid, newThreadId, NS_REACH, type XmppClient, type XmppMessage } fro
 import { bindCall, fallbackTarget, type ChatView } from "./binding.js";
 import { learnLink, sipAddressOf } from "./learn-links.js";
 import { mayAutomate } from "./trust.js";
-import { readImppContacts, serializeImppCallInfo } from "./xmpp-uri.js";
+import { readImppContacts, serializeImppCallInfo, type ImppContact } from "./xmpp-uri.js";
 
 export type ConversationEvents = {
   message: { conversation: Conversation; message: Message };
@@ -32,6 +32,14 @@ export type ConversationDeps = {
   log: Logger;
   now?: () => number;
 };
+
+/** §5 "Receiving": the xmpp: contacts in a call's Call-Info (the peer's INVITE, 18x or 200), as sent. */
+function imppContactsOf(call: SipCall): ImppContact[] {
+  const values = call.remoteCallInfo
+    .filter((i) => typeof i.uri === "string" && /^xmpp:/i.test(i.uri))
+    .map((i) => `<${i.uri as string}>${[...i.params].map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join("")}`);
+  return readImppContacts(values);
+}
 
 /** A chat is "active" for call binding when something happened in it lately (D17). */
 const ACTIVE_MS = 30 * 60_000;
@@ -162,10 +170,7 @@ export class Conversations {
   /** §5/§6: the peer's Call-Info in an 18x/200 of our call names the JID to write to during the call. */
   private learnFromAnswer(call: SipCall, conversation: Conversation): void {
     call.events.on("callInfo", () => {
-      const values = call.remoteCallInfo
-        .filter((i) => typeof i.uri === "string" && /^xmpp:/i.test(i.uri))
-        .map((i) => `<${i.uri as string}>;purpose=impp`);
-      const peer = readImppContacts(values).find((p) => normaliseAddress({ kind: "jid", value: p.bare }).value === this.peerBare(conversation));
+      const peer = imppContactsOf(call).find((p) => normaliseAddress({ kind: "jid", value: p.bare }).value === this.peerBare(conversation));
       if (peer?.resource) this.d.store.updateConversation(conversation.id, { peerJid: peer.jid });
     });
   }
@@ -219,10 +224,7 @@ export class Conversations {
     const fromUri = /<([^>]+)>/.exec(call.remote)?.[1] ?? call.remote;
     const from = sipAddressOf(fromUri);
     if (!from) return {};
-    const values = call.remoteCallInfo
-      .filter((i) => typeof i.uri === "string" && /^xmpp:/i.test(i.uri))
-      .map((i) => `<${i.uri as string}>${[...i.params].map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join("")}`);
-    const impp = readImppContacts(values);
+    const impp = imppContactsOf(call);
     const links = this.d.store.findLinks(from);
     // The chats that could be this call's: with the JIDs its Call-Info names, and (§8,
     // Call-Info stripped) with the JIDs linked to the caller's address.
