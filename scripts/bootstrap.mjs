@@ -21,6 +21,14 @@ export const debianPackages = [
   "python3-slixmpp",
   "openssl",
   "ffmpeg", // ffprobe checks that VP8 we receive decodes; ffmpeg makes test video
+  // Stock server shapes and second implementations (issue: stock configurations):
+  "mariadb-server", // Debian's stock kamailio.cfg keeps users and registrations in MySQL
+  "mariadb-client",
+  "kamailio-mysql-modules",
+  "ejabberd", // a second XMPP server
+  "linphone-cli", // a second SIP phone (linphonec), run in a private tmux
+  "tmux",
+  "chromium", // the web app's browser tests (playwright-core drives /usr/bin/chromium)
 ];
 
 function say(line) {
