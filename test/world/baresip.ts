@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import type { Kamailio, SipUser } from "./kamailio.js";
+import type { SipServer, SipUser } from "./kamailio.js";
 import { makeWorldDir, removeWorldDir } from "./dir.js";
 import { freePort, freePortRange, LOOPBACK } from "./ports.js";
 import { EventLog } from "./event-log.js";
@@ -115,7 +115,7 @@ function config(o: { dir: string; sipPort: number; ctrlPort: number; rtp: [numbe
   return text.join("\n") + "\n";
 }
 
-export async function startBaresip(kamailio: Kamailio, userName: string, options: BaresipOptions): Promise<Baresip> {
+export async function startBaresip(kamailio: SipServer, userName: string, options: BaresipOptions): Promise<Baresip> {
   const user = kamailio.users[userName];
   if (!user) throw new Error(`no SIP user ${userName} in this world`);
   const dir = makeWorldDir(options.label ?? `baresip-${userName}`);

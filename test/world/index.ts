@@ -1,7 +1,9 @@
 // The test world: real servers and peers on loopback, each in a fresh
 // temporary directory on free ports with generated users and certificates.
 export { startProsody, type Prosody, type ProsodyOptions, type XmppUser } from "./prosody.js";
-export { startKamailio, type Kamailio, type KamailioOptions, type SipUser } from "./kamailio.js";
+export { startKamailio, type Kamailio, type KamailioOptions, type SipServer, type SipUser } from "./kamailio.js";
+export { startStockKamailio, type StockKamailio, type StockKamailioOptions, type LocationRow } from "./kamailio-stock.js";
+export { startMariadb, type Mariadb } from "./mariadb.js";
 export { startBaresip, type Baresip, type BaresipEvent, type BaresipOptions } from "./baresip.js";
 export { startSlixPeer, type SlixPeer, type SlixEvent } from "./slix.js";
 export { makeTone, audioStat, type AudioStat } from "./audio.js";

@@ -16,6 +16,7 @@ import { until } from "./wait.js";
 export type SipUser = { name: string; aor: string; password: string };
 
 export type Kamailio = {
+  readonly shape: "ours";
   readonly domain: string;
   readonly host: string;
   readonly ports: KamailioPorts;
@@ -41,6 +42,15 @@ export type Kamailio = {
   log(): string;
   stop(options?: { keepDir?: boolean }): Promise<void>;
 };
+
+/**
+ * What tests need from any of the world's SIP servers: ours (startKamailio, this file) or Debian's
+ * stock kamailio.cfg (startStockKamailio in kamailio-stock.ts, GRUU off or on). Only ours dumps the
+ * wire (sipdump) and has WebSocket; a port a server does not listen on is 0.
+ */
+export type SipServer = Pick<
+  Kamailio, "domain" | "host" | "ports" | "users" | "caPem" | "caFile" | "dir" | "logFile" | "addUser" | "registrations" | "log" | "stop"
+> & { readonly shape: "ours" | "stock" | "stock-gruu" };
 
 export type KamailioOptions = {
   users?: string[];
@@ -96,6 +106,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   const kamcmd = (...args: string[]) => run("kamcmd", ["-s", `unix:${dir}/kamailio.ctl`, ...args]);
 
   return {
+    shape: "ours",
     domain,
     host: LOOPBACK,
     ports,

@@ -7,7 +7,7 @@ import {
 } from "../../../packages/core/src/sdp/index.js";
 import { createPcmuCodec, MemorySink, RtpSession, ToneSource } from "../../../packages/core/src/media/index.js";
 import { SipUserAgent, type CallMedia, type MediaDirection, type MediaHooks, type SipCall, type SipUserAgentOptions } from "../../../packages/core/src/sip/index.js";
-import type { Kamailio } from "../index.js";
+import type { SipServer } from "../index.js";
 
 /** One call's media: an RTP session bound on first use, started when an answer is known. */
 export class ToneMedia implements CallMedia {
@@ -70,7 +70,7 @@ export class ToneMedia implements CallMedia {
 export type Agent = { ua: SipUserAgent; medias: ToneMedia[]; stop(): Promise<void> };
 
 /** Our user agent registered at Kamailio as `user` over `transport`, playing `hz`. */
-export async function startAgent(k: Kamailio, user: string, transport: "udp" | "tls", hz = 440, extra: Partial<SipUserAgentOptions> = {}): Promise<Agent> {
+export async function startAgent(k: SipServer, user: string, transport: "udp" | "tls", hz = 440, extra: Partial<SipUserAgentOptions> = {}): Promise<Agent> {
   const u = k.users[user]!;
   const medias: ToneMedia[] = [];
   const mediaHooks: MediaHooks = {

@@ -8,7 +8,7 @@ import { parseSipMessage, type SipRequest, type SipResponse } from "../../../pac
 import { TransactionLayer } from "../../../packages/core/src/sip/transaction/index.js";
 import { statelessReply, TransportLayer, type SipTarget, type TransportName } from "../../../packages/core/src/sip/transport/index.js";
 import { Registration, type RegistrationOptions } from "../../../packages/core/src/sip/register/index.js";
-import type { Kamailio } from "../index.js";
+import type { SipServer } from "../index.js";
 
 export type Stack = {
   transport: TransportLayer;
@@ -20,7 +20,7 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-export function kamailioTarget(k: Kamailio, transport: TransportName): SipTarget {
+export function kamailioTarget(k: SipServer, transport: TransportName): SipTarget {
   // WSS: the world's Kamailio has none; callers point `port` at a relay (wss-relay.ts).
   const port = transport === "UDP" ? k.ports.udp : transport === "TCP" ? k.ports.tcp : transport === "TLS" ? k.ports.tls : k.ports.ws;
   return { transport, host: k.host, port, servername: k.domain };
@@ -28,7 +28,7 @@ export function kamailioTarget(k: Kamailio, transport: TransportName): SipTarget
 
 /** Our SIP stack on loopback, registering `user` at Kamailio over `transport`; answers OPTIONS 200. */
 export async function startStack(
-  k: Kamailio,
+  k: SipServer,
   transport: TransportName,
   opts: Partial<RegistrationOptions> & { user?: string; tlsCa?: string[]; servername?: string; port?: number } = {},
 ): Promise<Stack> {
@@ -86,7 +86,7 @@ export async function startStack(
 }
 
 /** The binding lines of `kamcmd ul.dump` for an AoR user, or "" when it holds none. */
-export async function bindingOf(k: Kamailio, user: string): Promise<string> {
+export async function bindingOf(k: SipServer, user: string): Promise<string> {
   const dump = await k.registrations();
   const at = dump.indexOf(`AoR: ${user}`);
   if (at < 0) return "";
