@@ -68,6 +68,12 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ["packages/web/**/*.ts", "packages/web/**/*.tsx"],
+    rules: restrict([
+      { group: ["@cusax/core", "@cusax/core/*", "@cusax/daemon", "@cusax/daemon/*", "**/core/src/**", "**/daemon/src/**", "../../core/**", "../../daemon/**"], message: "web talks to the daemon's HTTP API only: it imports neither core nor daemon." },
+    ]),
+  },
+  {
     files: ["**/*.mjs", "**/*.js"],
     languageOptions: {
       globals: { process: "readonly", console: "readonly", URL: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly" },
