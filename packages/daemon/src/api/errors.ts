@@ -2,6 +2,8 @@
 
 export type ApiErrorCode =
   | "unauthorized"
+  | "forbidden-host"
+  | "forbidden-origin"
   | "not-found"
   | "method-not-allowed"
   | "bad-request"
@@ -13,6 +15,9 @@ export type ApiErrorCode =
 
 const statusOf: Record<ApiErrorCode, number> = {
   unauthorized: 401,
+  // RFC 9110 §15.5.20: this server does not answer for that Host.
+  "forbidden-host": 421,
+  "forbidden-origin": 403,
   "not-found": 404,
   "method-not-allowed": 405,
   "bad-request": 400,

@@ -33,7 +33,7 @@ export function dataDirOf(flag: string | undefined, env: Env): string {
 
 export type DaemonClient = {
   url: string;
-  request(method: "GET" | "POST", path: string, body?: unknown): Promise<unknown>;
+  request(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<unknown>;
   /** The raw response of a streaming GET (the event stream). */
   stream(path: string, signal?: AbortSignal): Promise<Response>;
 };

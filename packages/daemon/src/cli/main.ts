@@ -12,6 +12,7 @@ import { historyCommand } from "./history.js";
 import { holdCommand } from "./hold.js";
 import { EXIT } from "./kit.js";
 import { linkCommand } from "./link.js";
+import { openCommand } from "./open.js";
 import { parseSipCommand } from "./parse-sip.js";
 import { resumeCommand } from "./resume.js";
 import { sendCommand } from "./send.js";
@@ -37,7 +38,7 @@ export type Command = {
 
 const commands: Command[] = [
   daemonCommand, statusCommand, contactsCommand, addCommand, sendCommand, callCommand, callsCommand, answerCommand, hangupCommand,
-  holdCommand, resumeCommand, dtmfCommand, historyCommand, linkCommand, tailCommand, parseSipCommand,
+  holdCommand, resumeCommand, dtmfCommand, historyCommand, linkCommand, tailCommand, openCommand, parseSipCommand,
 ];
 
 export { EXIT };

@@ -11,7 +11,8 @@ export type SipTransportName = "udp" | "tcp" | "tls" | "ws";
 export type DaemonConfig = {
   sip: { aor: string; username: string; password: Secret; proxy?: string; transport: SipTransportName; tel?: string; listenHost?: string };
   xmpp: { jid: string; password: Secret; service?: string };
-  api: { host: "127.0.0.1" | "::1"; port: number };
+  /** allowedHosts: Host header values answered besides the loopback names ("name" or "name:port"). */
+  api: { host: "127.0.0.1" | "::1"; port: number; allowedHosts?: string[] };
   dataDir: string;
   log: { level: "debug" | "info" | "warn" | "error" };
   /** PEM files trusted in addition to the system CAs. */
@@ -106,7 +107,7 @@ export function resolveConfig({ file, env, readSecretFile }: ConfigSources): Dae
       password: secret("xmpp.password", xmpp.password, "CUSAX_XMPP_PASSWORD"),
       ...(str(xmpp.service) ? { service: str(xmpp.service)! } : {}),
     },
-    api: { host: host as "127.0.0.1" | "::1", port },
+    api: { host: host as "127.0.0.1" | "::1", port, ...(Array.isArray(api.allowedHosts) ? { allowedHosts: api.allowedHosts.filter((h): h is string => typeof h === "string" && h.trim() !== "") } : {}) },
     dataDir: str(env.CUSAX_DATA_DIR) ?? str(raw.dataDir) ?? defaultDataDir(env),
     log: { level: level as DaemonConfig["log"]["level"] },
     ca,

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { createClient, createLogger, SqliteStore, type CusaxClient, type Logger, type SipCall } from "@cusax/core";
 import { startApiServer, type ApiServer } from "../api/http.js";
 import { Router } from "../api/router.js";
+import { addSignInRoutes } from "../api/sign-in-routes.js";
+import { createSignIn } from "../api/sign-in.js";
 import { createTokenFile } from "../api/token.js";
+import { webDistDir } from "../api/web-static.js";
 import type { DaemonConfig } from "../config/config.js";
 import { clientOptionsOf, mediaHooksOf, PlayChoice, recordingsDir } from "./client-options.js";
 import type { RouteDeps } from "./deps.js";
@@ -14,7 +17,11 @@ import { publishClientEvents } from "./events.js";
 import { addActionRoutes } from "./routes-act.js";
 import { addReadRoutes } from "./routes-read.js";
 
-export type RunningDaemon = { url: string; stop(): Promise<void> };
+export type RunningDaemon = { url: string; loginUrl(): string; stop(): Promise<void> };
+
+/** Where the line for humans goes (the sign-in link); default stderr. */
+export type Say = (line: string) => void;
+const stderrSay: Say = (line) => void process.stderr.write(line + "\n");
 
 export function apiFiles(dataDir: string): { url: string; token: string } {
   return { url: join(dataDir, "api-url"), token: join(dataDir, "api-token") };
@@ -46,17 +53,28 @@ function assemble(config: DaemonConfig, log: Logger): Parts {
 /** A new token, the routes, the server on loopback, and its URL for the CLI. */
 async function serve(config: DaemonConfig, deps: RouteDeps, log: Logger): Promise<ApiServer> {
   const files = apiFiles(config.dataDir);
-  const router = new Router(createTokenFile(files.token));
+  const signIn = createSignIn();
+  const router = new Router(createTokenFile(files.token), signIn.sessions);
+  const started: { api?: ApiServer } = {};
+  addSignInRoutes(router, () => started.api!.loginUrl());
   addReadRoutes(router, deps);
   addActionRoutes(router, deps);
   const requests = log.child("api");
-  const api = await startApiServer(router, { ...config.api, log: (f) => requests.debug("request", f) });
+  const web = { dir: webDistDir(), signIn, ...(config.api.allowedHosts ? { allowedHosts: config.api.allowedHosts } : {}) };
+  const api = await startApiServer(router, { host: config.api.host, port: config.api.port, web, log: (f) => requests.debug("request", f) });
+  started.api = api;
   writeFileSync(files.url, api.url + "\n", { mode: 0o600 });
   log.info("API listening", { url: api.url });
   return api;
 }
 
-export async function startDaemon(config: DaemonConfig, log: Logger = createLogger({ scope: "daemon", level: config.log.level })): Promise<RunningDaemon> {
+/** The sign-in link: on its own line for humans; the log says only where it is (the code is a secret). */
+function announceWebApp(api: ApiServer, log: Logger, say: Say): void {
+  log.info("web app", { url: `${api.url}/`, signIn: "a one-time link is on the next stderr line; `cusax open` prints a fresh one" });
+  say(`cusax: open the web app (one-time link, valid 2 minutes): ${api.loginUrl()}`);
+}
+
+export async function startDaemon(config: DaemonConfig, log: Logger = createLogger({ scope: "daemon", level: config.log.level }), say: Say = stderrSay): Promise<RunningDaemon> {
   const { store, client, deps, unpublish, setApi } = assemble(config, log);
   let server: ApiServer;
   try {
@@ -64,6 +82,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger = createLogg
     log.info("accounts up", { jid: started.jid, sip: started.sip.ok ? "registered" : started.sip.reason });
     server = await serve(config, deps, log);
     setApi(server);
+    announceWebApp(server, log, say);
   } catch (err) {
     unpublish();
     await client.stop().catch(() => undefined);
@@ -72,6 +91,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger = createLogg
   }
   return {
     url: server.url,
+    loginUrl: () => server.loginUrl(),
     async stop() {
       // Un-register and go unavailable first (client.stop), then the API and files.
       for (const call of client.sip.calls) call.hangup();

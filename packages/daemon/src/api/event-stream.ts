@@ -1,0 +1,67 @@
+// GET /events (WHATWG HTML §9.2 server-sent events): every event gets an
+// `id:`, a `:hb` comment goes out every heartbeat interval (default 15 s) so
+// idle connections stay open and dead ones are noticed, and a reconnecting
+// client's `Last-Event-ID` replays what it missed from a bounded buffer.
+import type { ServerResponse } from "node:http";
+
+export type ApiEvent = { type: string; [k: string]: unknown };
+
+export const HEARTBEAT_MS = 15_000;
+export const REPLAY_EVENTS = 500;
+
+type Framed = { id: number; frame: string };
+
+export type EventStreamOptions = { heartbeatMs?: number; replay?: number };
+
+export class EventStreams {
+  private readonly streams = new Set<ServerResponse>();
+  private readonly buffer: Framed[] = [];
+  private nextId = 1;
+  private readonly timer: NodeJS.Timeout;
+  private readonly replay: number;
+
+  constructor(options: EventStreamOptions = {}) {
+    this.replay = options.replay ?? REPLAY_EVENTS;
+    this.timer = setInterval(() => this.writeAll(":hb\n\n"), options.heartbeatMs ?? HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  /** Starts a stream on `res` (headers already chosen by the caller), replaying after `lastEventId`. */
+  open(res: ServerResponse, headers: Record<string, string>, lastEventId: string | undefined): void {
+    res.writeHead(200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+    res.write(": cusax event stream\n\n");
+    for (const f of this.missed(lastEventId)) res.write(f.frame);
+    this.streams.add(res);
+    res.on("close", () => this.streams.delete(res));
+  }
+
+  publish(event: ApiEvent): void {
+    const id = this.nextId++;
+    const f = { id, frame: `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n` };
+    this.buffer.push(f);
+    if (this.buffer.length > this.replay) this.buffer.shift();
+    this.writeAll(f.frame);
+  }
+
+  /** The buffered events after `lastEventId` (none for a missing, malformed or future id). */
+  missed(lastEventId: string | undefined): Framed[] {
+    if (lastEventId === undefined || !/^\d+$/.test(lastEventId.trim())) return [];
+    const after = Number(lastEventId.trim());
+    if (after >= this.nextId) return [];
+    return this.buffer.filter((f) => f.id > after);
+  }
+
+  get connected(): number {
+    return this.streams.size;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const s of this.streams) s.end();
+    this.streams.clear();
+  }
+
+  private writeAll(text: string): void {
+    for (const s of this.streams) s.write(text);
+  }
+}
