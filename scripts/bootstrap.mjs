@@ -5,7 +5,7 @@
 // Node built-ins only: this runs before node_modules exists.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync, unlinkSync, chmodSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, unlinkSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 
 export const root = new URL("..", import.meta.url).pathname;
@@ -89,4 +89,27 @@ export function ensureDebianPackages() {
   }
   const still = missingDebianPackages();
   if (still.length > 0) throw new Error(`still missing after apt-get install: ${still.join(", ")}`);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist") continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The web app the daemon serves at `/` (packages/web/dist), built when it is
+ * missing or older than its sources, so `npm start` and `npm test` on a fresh
+ * clone need nothing more.
+ */
+export function ensureWebBuild() {
+  const web = join(root, "packages", "web");
+  const stamp = join(web, "dist", "index.html");
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(web)) return;
+  say(existsSync(stamp) ? "the web app's sources changed: building it" : "building the web app (packages/web/dist)");
+  run("npm", ["run", "build", "-w", "packages/web"]);
 }
