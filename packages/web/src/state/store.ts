@@ -56,6 +56,7 @@ export type Action =
   | { type: "localSend"; key: string; message: LocalMessage }
   | { type: "sent"; key: string; localId: string; conversationId: number; message: Message }
   | { type: "sendFailed"; key: string; localId: string; error: string }
+  | { type: "discardLocal"; key: string; localId: string }
   | { type: "select"; key: string | null }
   | { type: "visible"; visible: boolean }
   | { type: "watch"; key: string; dial: boolean }
@@ -77,6 +78,10 @@ export function reduce(s: AppState, a: Action): AppState {
     case "localSend": return { ...s, timelines: { ...s.timelines, [a.key]: addLocal(timelineOf(s, a.key), a.message) } };
     case "sent": return withTimeline({ ...s, ...tie(s, a.conversationId, a.key) }, a.key, resolveLocal(timelineOf(s, a.key), a.localId, a.message));
     case "sendFailed": return { ...s, timelines: { ...s.timelines, [a.key]: failLocal(timelineOf(s, a.key), a.localId, a.error) } };
+    case "discardLocal": {
+      const t = timelineOf(s, a.key);
+      return { ...s, timelines: { ...s.timelines, [a.key]: { ...t, local: t.local.filter((l) => l.localId !== a.localId) } } };
+    }
     case "select": return { ...s, selected: a.key, unread: a.key ? { ...s.unread, [a.key]: 0 } : s.unread };
     case "visible": return { ...s, visible: a.visible, unread: a.visible && s.selected ? { ...s.unread, [s.selected]: 0 } : s.unread };
     case "watch": return { ...s, watches: { ...s.watches, [a.key]: { dial: a.dial } } };
