@@ -16,3 +16,5 @@ export { SqliteStore } from "./store/index.js";
 export type { Contact, Conversation, Message, Call as CallRecord, Link, TimelineItem, Address } from "./store/index.js";
 export type { SipCall, MediaHooks } from "./sip/index.js";
 export { createMediaHooks, callSources, callSinks, callFileName, type CallMediaHooks, type CallDescriptor } from "./media/index.js";
+// Per-call RTP statistics with MOS (the daemon's GET /calls/:id/stats).
+export { CallStats, type CallStatsReport, type StreamStats, type RtpStreamCounters } from "./media/index.js";

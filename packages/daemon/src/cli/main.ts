@@ -1,11 +1,13 @@
 // The cusax command line: one file per command; this file only dispatches.
 import { addCommand } from "./add.js";
 import { answerCommand } from "./answer.js";
+import { approveCommand } from "./approve.js";
 import { callCommand } from "./call.js";
 import { callsCommand } from "./calls.js";
 import { contactsCommand } from "./contacts.js";
 import type { Env, FetchLike } from "./daemon-client.js";
 import { daemonCommand } from "./daemon.js";
+import { denyCommand } from "./deny.js";
 import { dtmfCommand } from "./dtmf.js";
 import { hangupCommand } from "./hangup.js";
 import { historyCommand } from "./history.js";
@@ -14,6 +16,9 @@ import { EXIT } from "./kit.js";
 import { linkCommand } from "./link.js";
 import { openCommand } from "./open.js";
 import { parseSipCommand } from "./parse-sip.js";
+import { presenceCommand } from "./presence.js";
+import { removeCommand } from "./remove.js";
+import { renameCommand } from "./rename.js";
 import { resumeCommand } from "./resume.js";
 import { sendCommand } from "./send.js";
 import { statusCommand } from "./status.js";
@@ -38,7 +43,8 @@ export type Command = {
 
 const commands: Command[] = [
   daemonCommand, statusCommand, contactsCommand, addCommand, sendCommand, callCommand, callsCommand, answerCommand, hangupCommand,
-  holdCommand, resumeCommand, dtmfCommand, historyCommand, linkCommand, tailCommand, openCommand, parseSipCommand,
+  holdCommand, resumeCommand, dtmfCommand, historyCommand, linkCommand, tailCommand, presenceCommand, renameCommand, removeCommand,
+  approveCommand, denyCommand, openCommand, parseSipCommand,
 ];
 
 export { EXIT };

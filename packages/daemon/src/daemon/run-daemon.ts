@@ -12,10 +12,15 @@ import { createTokenFile } from "../api/token.js";
 import { webDistDir } from "../api/web-static.js";
 import type { DaemonConfig } from "../config/config.js";
 import { clientOptionsOf, mediaHooksOf, PlayChoice, recordingsDir } from "./client-options.js";
+import { CallMediaBook } from "./call-media-book.js";
 import type { RouteDeps } from "./deps.js";
-import { publishClientEvents } from "./events.js";
+import { publishClientEvents, type Publish } from "./events.js";
+import { OwnPresence } from "./own-presence.js";
+import { PendingSubscriptions } from "./pending-subscriptions.js";
 import { addActionRoutes } from "./routes-act.js";
 import { addReadRoutes } from "./routes-read.js";
+import { addUiRoutes, type UiParts } from "./routes-ui.js";
+import { publishUiEvents } from "./ui-events.js";
 
 export type RunningDaemon = { url: string; loginUrl(): string; stop(): Promise<void> };
 
@@ -27,7 +32,7 @@ export function apiFiles(dataDir: string): { url: string; token: string } {
   return { url: join(dataDir, "api-url"), token: join(dataDir, "api-token") };
 }
 
-type Parts = { store: SqliteStore; client: CusaxClient; deps: RouteDeps; unpublish: () => void; setApi: (api: ApiServer) => void };
+type Parts = { store: SqliteStore; client: CusaxClient; deps: RouteDeps; ui: UiParts; unpublish: () => void; setApi: (api: ApiServer) => void };
 
 /** The store, the client, and its events wired to the (not yet started) API. */
 function assemble(config: DaemonConfig, log: Logger): Parts {
@@ -36,29 +41,36 @@ function assemble(config: DaemonConfig, log: Logger): Parts {
   const store = new SqliteStore(join(config.dataDir, "cusax.db"));
   const play = new PlayChoice(config.media.play);
   const ca = config.ca.map((p) => readFileSync(p, "utf8"));
-  const client: CusaxClient = createClient({ ...clientOptionsOf(config, store, mediaHooksOf(config, play), ca), logger: log });
+  const hooks = mediaHooksOf(config, play);
+  const media = new CallMediaBook(hooks);
+  const client: CusaxClient = createClient({ ...clientOptionsOf(config, store, hooks, ca), logger: log });
   let api: ApiServer | undefined;
   let watch: (call: SipCall) => void = () => undefined;
-  const deps: RouteDeps = { client, store, play, recordings: recordingsDir(config), pendingSubscriptions: new Set(), placed: (c) => watch(c) };
+  const subscriptions = new PendingSubscriptions(store);
+  const deps: RouteDeps = { client, store, play, recordings: recordingsDir(config), pendingSubscriptions: subscriptions, placed: (c) => watch(c) };
   const events = log.child("events");
-  const wired = publishClientEvents(deps, (e) => {
+  const publish: Publish = (e) => {
     // Which events, never what they say (message bodies stay out of the log).
     events.info(e.type, e.type === "call" || e.type === "incomingCall" ? { state: (e.call as { state?: string }).state } : undefined);
     api?.publish(e);
-  });
+  };
+  const wired = publishClientEvents(deps, publish);
+  const offUi = publishUiEvents(deps, publish);
   watch = wired.watch;
-  return { store, client, deps, unpublish: wired.off, setApi: (a) => (api = a) };
+  const ui: UiParts = { presence: new OwnPresence(store), subscriptions, media, publish };
+  return { store, client, deps, ui, unpublish: () => (wired.off(), offUi()), setApi: (a) => (api = a) };
 }
 
 /** A new token, the routes, the server on loopback, and its URL for the CLI. */
-async function serve(config: DaemonConfig, deps: RouteDeps, log: Logger): Promise<ApiServer> {
+async function serve(config: DaemonConfig, deps: RouteDeps, ui: UiParts, log: Logger): Promise<ApiServer> {
   const files = apiFiles(config.dataDir);
   const signIn = createSignIn();
   const router = new Router(createTokenFile(files.token), signIn.sessions);
   const started: { api?: ApiServer } = {};
   addSignInRoutes(router, () => started.api!.loginUrl());
-  addReadRoutes(router, deps);
+  addReadRoutes(router, deps, { presence: () => ui.presence.get(), self: { jid: config.xmpp.jid.toLowerCase(), aor: config.sip.aor } });
   addActionRoutes(router, deps);
+  addUiRoutes(router, deps, ui);
   const requests = log.child("api");
   const web = { dir: webDistDir(), signIn, ...(config.api.allowedHosts ? { allowedHosts: config.api.allowedHosts } : {}) };
   const api = await startApiServer(router, { host: config.api.host, port: config.api.port, web, log: (f) => requests.debug("request", f) });
@@ -75,12 +87,14 @@ function announceWebApp(api: ApiServer, log: Logger, say: Say): void {
 }
 
 export async function startDaemon(config: DaemonConfig, log: Logger = createLogger({ scope: "daemon", level: config.log.level }), say: Say = stderrSay): Promise<RunningDaemon> {
-  const { store, client, deps, unpublish, setApi } = assemble(config, log);
+  const { store, client, deps, ui, unpublish, setApi } = assemble(config, log);
   let server: ApiServer;
   try {
     const started = await client.start();
     log.info("accounts up", { jid: started.jid, sip: started.sip.ok ? "registered" : started.sip.reason });
-    server = await serve(config, deps, log);
+    // The presence chosen before the last stop comes back.
+    if (ui.presence.saved) await ui.presence.apply(client);
+    server = await serve(config, deps, ui, log);
     setApi(server);
     announceWebApp(server, log, say);
   } catch (err) {

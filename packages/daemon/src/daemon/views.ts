@@ -2,6 +2,7 @@
 // history item look like on the wire. Pure functions of the library's records.
 import { join } from "node:path";
 import { callFileName, type CallRecord, type Contact, type Link, type Message, type SipCall, type TimelineItem } from "@cusax/core";
+import { callKindOf, type CallKind } from "./call-media-book.js";
 
 export type CallView = {
   id: string;
@@ -9,6 +10,8 @@ export type CallView = {
   state: string;
   remote: string;
   hold: { local: boolean; remote: boolean };
+  /** "video" once the call's answer accepted a video stream (call-media-book.ts). */
+  kind: CallKind;
   outcome?: unknown;
   recording: string;
 };
@@ -25,6 +28,7 @@ export function callView(call: SipCall, recordings: string): CallView {
     state: call.state,
     remote: call.remote,
     hold: { ...call.holdState },
+    kind: callKindOf(call.id),
     ...(call.outcome ? { outcome: call.outcome } : {}),
     recording: recordingPath(recordings, call.id),
   };
