@@ -5,6 +5,7 @@ export { startKamailio, type Kamailio, type KamailioOptions, type SipServer, typ
 export { startStockKamailio, type StockKamailio, type StockKamailioOptions, type LocationRow } from "./kamailio-stock.js";
 export { startMariadb, type Mariadb } from "./mariadb.js";
 export { startBaresip, type Baresip, type BaresipEvent, type BaresipOptions } from "./baresip.js";
+export { startLinphone, type Linphone, type LinphoneEvent, type LinphoneEventType, type LinphoneOptions, type LinphoneServer } from "./linphone.js";
 export { startSlixPeer, type SlixPeer, type SlixEvent } from "./slix.js";
 export { makeTone, audioStat, type AudioStat } from "./audio.js";
 export { parseSipdump, startLines, type WireRecord } from "./sipdump.js";

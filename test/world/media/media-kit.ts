@@ -9,7 +9,7 @@ import {
 } from "../../../packages/core/src/media/index.js";
 import { dominantFrequency } from "../../../packages/core/src/media/analysis.js";
 import { SipUserAgent, type MediaHooks, type SipCall } from "../../../packages/core/src/sip/index.js";
-import { audioStat, freePortRange, makeTone, startBaresip, until, type Baresip, type BaresipOptions, type Kamailio } from "../index.js";
+import { audioStat, freePortRange, makeTone, startBaresip, until, type Baresip, type BaresipOptions, type Kamailio, type SipServer } from "../index.js";
 import { run } from "../process.js";
 
 export type CallAudio = { media: AudioCallMedia; sink: MemorySink };
@@ -25,7 +25,7 @@ export type MediaAgent = {
 };
 
 /** Our user agent registered as `user`, playing a `hz` tone into every call, keeping what it hears at 8 kHz. */
-export async function startMediaAgent(k: Kamailio, user: string, options: { transport?: "udp" | "tls"; hz?: number } = {}): Promise<MediaAgent> {
+export async function startMediaAgent(k: SipServer, user: string, options: { transport?: "udp" | "tls"; hz?: number } = {}): Promise<MediaAgent> {
   const u = k.users[user]!;
   const transport = options.transport ?? "udp";
   const [min, max] = await freePortRange(40);
