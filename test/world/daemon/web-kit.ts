@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { until } from "../index.js";
 import type { Daemon } from "./daemon-kit.js";
+import { parseSseChunk } from "../../../packages/daemon/src/cli/sse.js";
 
 export type RawAnswer = { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: () => unknown };
 
@@ -44,4 +45,38 @@ export async function signIn(loginUrl: string): Promise<{ cookie: string; answer
   const value = /^cusax_session=([A-Za-z0-9_-]+);/.exec(setCookie[0] ?? "")?.[1];
   if (answer.status !== 303 || !value) throw new Error(`sign-in refused: ${answer.status} ${answer.text.slice(0, 200)}`);
   return { cookie: `cusax_session=${value}`, answer };
+}
+
+export type StreamedEvent = { id?: string; event: string; data: Record<string, unknown> };
+
+/** Follows GET /events with the given headers, keeping every event (and counting `:hb` comments). */
+export async function followEvents(base: string, headers: Record<string, string>): Promise<{ events: StreamedEvent[]; heartbeats: () => number; close: () => Promise<void> }> {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/events`, { headers, signal: controller.signal });
+  if (res.status !== 200) throw new Error(`GET /events answered ${res.status}`);
+  const events: StreamedEvent[] = [];
+  let heartbeats = 0;
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const pump = (async () => {
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+      if (done) return;
+      const text = decoder.decode(value, { stream: true });
+      buffer += text;
+      heartbeats += (text.match(/^:hb$/gm) ?? []).length;
+      const { frames, rest } = parseSseChunk(buffer);
+      buffer = rest;
+      for (const f of frames) events.push({ event: f.event, data: JSON.parse(f.data) as Record<string, unknown>, ...(f.id !== undefined ? { id: f.id } : {}) });
+    }
+  })();
+  return {
+    events,
+    heartbeats: () => heartbeats,
+    async close() {
+      controller.abort();
+      await pump;
+    },
+  };
 }
