@@ -41,6 +41,14 @@ describe("event streams", () => {
     expect(streams.connected).toBe(0);
   });
 
+  it("keeps the replay buffer under its byte bound", () => {
+    const streams = new EventStreams({ replayBytes: 1000, heartbeatMs: 60_000 });
+    for (let i = 1; i <= 10; i++) streams.publish({ type: "message", body: "x".repeat(300) });
+    // Each frame is about 350 bytes: two fit.
+    expect(streams.missed("0").map((f) => f.id)).toEqual([9, 10]);
+    streams.close();
+  });
+
   it("sends a :hb comment every heartbeat interval", async () => {
     const streams = new EventStreams({ heartbeatMs: 20 });
     const res = fakeResponse();

@@ -8,10 +8,12 @@ export type ApiEvent = { type: string; [k: string]: unknown };
 
 export const HEARTBEAT_MS = 15_000;
 export const REPLAY_EVENTS = 500;
+/** The replay buffer also stays under this many bytes (messages can be large). */
+export const REPLAY_BYTES = 4 * 1024 * 1024;
 
 type Framed = { id: number; frame: string };
 
-export type EventStreamOptions = { heartbeatMs?: number; replay?: number };
+export type EventStreamOptions = { heartbeatMs?: number; replay?: number; replayBytes?: number };
 
 export class EventStreams {
   private readonly streams = new Set<ServerResponse>();
@@ -19,9 +21,12 @@ export class EventStreams {
   private nextId = 1;
   private readonly timer: NodeJS.Timeout;
   private readonly replay: number;
+  private readonly replayBytes: number;
+  private bufferedBytes = 0;
 
   constructor(options: EventStreamOptions = {}) {
     this.replay = options.replay ?? REPLAY_EVENTS;
+    this.replayBytes = options.replayBytes ?? REPLAY_BYTES;
     this.timer = setInterval(() => this.writeAll(":hb\n\n"), options.heartbeatMs ?? HEARTBEAT_MS);
     this.timer.unref();
   }
@@ -39,7 +44,8 @@ export class EventStreams {
     const id = this.nextId++;
     const f = { id, frame: `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n` };
     this.buffer.push(f);
-    if (this.buffer.length > this.replay) this.buffer.shift();
+    this.bufferedBytes += f.frame.length;
+    while (this.buffer.length > this.replay || (this.bufferedBytes > this.replayBytes && this.buffer.length > 1)) this.bufferedBytes -= this.buffer.shift()!.frame.length;
     this.writeAll(f.frame);
   }
 
