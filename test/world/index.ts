@@ -1,6 +1,8 @@
 // The test world: real servers and peers on loopback, each in a fresh
 // temporary directory on free ports with generated users and certificates.
-export { startProsody, type Prosody, type ProsodyOptions, type XmppUser } from "./prosody.js";
+export { startProsody, type Prosody, type ProsodyOptions, type XmppServer, type XmppServerShape, type XmppUser } from "./prosody.js";
+export { startStockProsody, type StockProsodyOptions } from "./prosody-stock.js";
+export { startEjabberd, type EjabberdOptions } from "./ejabberd.js";
 export { startKamailio, type Kamailio, type KamailioOptions, type SipServer, type SipUser } from "./kamailio.js";
 export { startStockKamailio, type StockKamailio, type StockKamailioOptions, type LocationRow } from "./kamailio-stock.js";
 export { startMariadb, type Mariadb } from "./mariadb.js";

@@ -11,7 +11,33 @@ import { tcpAccepts, until } from "./wait.js";
 
 export type XmppUser = { name: string; jid: string; password: string };
 
+/** Which server a world runs: ours (prosody.ts), Debian's stock Prosody config, ejabberd. */
+export type XmppServerShape = "prosody" | "prosody-stock" | "ejabberd";
+
+/**
+ * What a test needs to connect to and act on any of the world's XMPP servers
+ * (startProsody, startStockProsody, startEjabberd). Only our Prosody logs
+ * stanzas and restarts in place, so those stay optional here.
+ */
+export type XmppServer = {
+  readonly shape: XmppServerShape;
+  readonly domain: string;
+  readonly host: string;
+  /** c2s with STARTTLS; directTls (XEP-0368) where the server has it. */
+  readonly ports: { readonly c2s: number; readonly directTls?: number };
+  readonly caPem: string;
+  readonly caFile: string;
+  readonly users: Record<string, XmppUser>;
+  readonly dir: string;
+  readonly logFile: string;
+  addUser(name: string, password?: string): Promise<XmppUser>;
+  log?(): string;
+  restart?(): Promise<void>;
+  stop(options?: { keepDir?: boolean }): Promise<void>;
+};
+
 export type Prosody = {
+  readonly shape: "prosody";
   readonly domain: string;
   readonly host: string;
   readonly ports: { c2s: number; directTls: number; http: number };
@@ -118,6 +144,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   });
 
   return {
+    shape: "prosody",
     domain,
     host: LOOPBACK,
     ports,
