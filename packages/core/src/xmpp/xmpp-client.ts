@@ -20,6 +20,7 @@ import { serializeMessage, serializeReceipt, type ChatState } from "./chat/messa
 import type { ResourcePresence } from "./presence/presence-table.js";
 import { Contacts } from "./contacts.js";
 import { serializePresence, type OutgoingPresence } from "./presence/presence.js";
+import { newlyApprovedBy } from "./presence/after-approval.js";
 import { RosterBook } from "./roster/roster-book.js";
 import { NS_ROSTERVER, parseRosterResult, serializeRosterGet, serializeRosterSet, serializeSubscription, type RosterItem } from "./roster/roster.js";
 import { registerIqHandlers } from "./iq-handlers.js";
@@ -269,7 +270,12 @@ export class XmppClient extends Emitter<XmppEvents> {
       roster: this.rosterBook,
       log: this.log,
       ourJid: () => this.jid,
-      rosterChanged: (change) => this.emit("rosterChange", change),
+      rosterChanged: (change) => {
+        this.emit("rosterChange", change);
+        // A contact just approved us: our presence again, now that they list us (presence/after-approval.ts).
+        const approvedBy = newlyApprovedBy(change);
+        if (approvedBy) void this.sendDirectedPresence(approvedBy).catch(() => undefined);
+      },
     });
   }
 
