@@ -1,10 +1,10 @@
 // RFC 6121 §3.1.5-3.1.6 and §4.6 with XEP-0163 +notify filtering: once a
 // contact approves our subscription, our presence (with XEP-0115 caps) goes to
-// them again. Some servers (ejabberd 23.01) record a contact's caps for PEP
-// notifications only from presence that arrives while the publisher's roster
-// already shows the contact as subscribed; our first presence reached them
-// before that, so without a second one they would never get our contacts'
-// PEP events (activity, reach) until our presence changed.
+// them again. Some servers (ejabberd 23.01) note a subscriber's caps, and so
+// its +notify interests, only from presence that arrives while the publisher's
+// roster already lists that subscriber; our first presence reached the contact
+// before they approved us, so without a second one we would get none of their
+// PEP events (activity, reach) until our own presence changed.
 import type { RosterChange } from "../roster/roster-book.js";
 import type { Subscription } from "../roster/roster.js";
 
