@@ -1,7 +1,7 @@
 // `cusax status`: both accounts as the daemon sees them (GET /status).
 import { apiCommand } from "./kit.js";
 
-type Status = { sip: { registration: string; gruu: string | null }; xmpp: { state: string; jid: string | null }; calls: number };
+type Status = { sip: { registration: string; gruu: string | null }; xmpp: { state: string; jid: string | null }; calls: number; presence?: { show: string; status: string } };
 
 export const statusCommand = apiCommand({
   name: "status",
@@ -11,7 +11,7 @@ export const statusCommand = apiCommand({
   async run({ api }) {
     const s = (await api.request("GET", "/status")) as Status;
     const up = s.sip.registration === "registered" && s.xmpp.state === "online";
-    const text = [`SIP:  ${s.sip.registration}${s.sip.gruu ? ` (GRUU ${s.sip.gruu})` : ""}`, `XMPP: ${s.xmpp.state}${s.xmpp.jid ? ` as ${s.xmpp.jid}` : ""}`, `calls: ${s.calls}`].join("\n");
+    const text = [`SIP:  ${s.sip.registration}${s.sip.gruu ? ` (GRUU ${s.sip.gruu})` : ""}`, `XMPP: ${s.xmpp.state}${s.xmpp.jid ? ` as ${s.xmpp.jid}` : ""}`, `calls: ${s.calls}`, ...(s.presence ? [`presence: ${s.presence.show}${s.presence.status ? ` (${s.presence.status})` : ""}`] : [])].join("\n");
     return { json: s, text, exit: up ? 0 : 1 };
   },
 });

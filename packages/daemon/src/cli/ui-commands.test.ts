@@ -64,6 +64,13 @@ describe("cusax presence, rename, remove, approve, deny, open", () => {
     expect(d.io.stdout.trim().endsWith("http://127.0.0.1:9/login?code=abc")).toBe(true);
   });
 
+  it("status shows our chosen presence", async () => {
+    const body = { sip: { registration: "registered", gruu: null }, xmpp: { state: "online", jid: "a@x/r" }, calls: 0, presence: { show: "dnd", status: "busy day" } };
+    const d = daemon(() => ({ status: 200, body }));
+    expect(await main(["status"], d.io)).toBe(0);
+    expect(d.io.stdout).toContain("presence: dnd (busy day)");
+  });
+
   it("prints --json answers and refusals", async () => {
     const d = daemon(() => ({ status: 404, body: { error: { code: "not-found", message: 'no subscription request from "carol@x" is waiting' } } }));
     expect(await main(["approve", "carol@x", "--json"], d.io)).toBe(1);
