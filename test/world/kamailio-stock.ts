@@ -14,8 +14,10 @@
 //   -Y <dir>/run, -P               runtime dir (ctl/jsonrpcs sockets, FIFO) and pid file private
 //   -DD -E -m 64 -M 8              foreground, log to stderr (our log file), memory sizes
 // Not listened: WebSocket (the stock script has none), so ports.ws is 0.
-// usrloc's db_mode 2 (write-back) writes the location table on its 60 s timer; registrations() and
-// locationRows() first ask for that write now (RPC ul.flush over the private ctl socket).
+// Registrations are what the location table holds: the stock WITH_USRLOCDB is usrloc db_mode 2
+// (write-back), so a binding reaches the table on usrloc's next timer run (timer_interval 60 s) and
+// readers wait for it. (RPC ul.flush cannot hurry it: in write-back mode the RPC process has no DB
+// connection and logs "invalid connection parameter".)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeCertificate } from "./certs.js";
@@ -55,7 +57,7 @@ export type StockKamailio = SipServer & {
   readonly database: string;
   /** The script Kamailio runs (the stock file, or it with the GRUU line edited). */
   readonly cfgFile: string;
-  /** The location table now (after ul.flush). */
+  /** The location table now (it lags the registrar by up to usrloc's timer_interval, see above). */
   locationRows(): Promise<LocationRow[]>;
   /** A SELECT in this instance's database. */
   rows(sql: string): Promise<Record<string, string | null>[]>;
@@ -196,10 +198,7 @@ type HandleInput = {
 
 function stockHandle(h: HandleInput): StockKamailio {
   const rows = (sql: string) => h.db.mariadb.rows(sql, h.db.database);
-  const locationRows = async () => {
-    await run("kamcmd", ["-s", `unix:${join(h.dir, "run", "kamailio_ctl")}`, "ul.flush"]);
-    return rows("SELECT * FROM location ORDER BY id");
-  };
+  const locationRows = () => rows("SELECT * FROM location ORDER BY id");
   return {
     shape: h.gruu ? "stock-gruu" : "stock",
     domain: h.domain,

@@ -1,0 +1,249 @@
+// World: RFC 3261 §10 / §13-§15, RFC 5627 and RFC 3515 through Debian's stock kamailio.cfg (loose_route()
+// then relay, auth and usrloc in MariaDB), GRUU off and on: registration (rows of the location and
+// subscriber tables), calls between two of our UAs each way with hold/resume and BYE from either side,
+// calls with baresip both ways with tones checked, and a blind transfer. One MariaDB serves both instances.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { serializeWav } from "../../../packages/core/src/media/index.js";
+import type { SipCall } from "../../../packages/core/src/sip/index.js";
+import { createLogger, type LogRecord } from "../../../packages/core/src/util/log.js";
+import {
+  audioStat, makeTone, makeWorldDir, removeWorldDir, startBaresip, startMariadb, startStockKamailio, until, useCleanup,
+  type Baresip, type StockKamailio,
+} from "../index.js";
+import { phoneHeard } from "../media/media-kit.js";
+import { nextIncoming, reach, startAgent, type Agent } from "./call-kit.js";
+import { startStack } from "./stack-kit.js";
+
+const track = useCleanup();
+const USERS = ["alice", "bob", "carol", "dave", "erin"];
+const servers: Record<"g0" | "g1", StockKamailio> = {} as Record<"g0" | "g1", StockKamailio>;
+let tones = "";
+let phones: Promise<[Baresip, Baresip]>;
+const T = 30_000;
+/** usrloc's write-back timer (60 s) plus room for a loaded machine. */
+const DB_WAIT = { timeoutMs: 100_000, intervalMs: 500 };
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  const mariadb = track(await startMariadb({ label: "stock-db" }));
+  const t1 = Date.now();
+  const [g0, g1] = await Promise.all([
+    startStockKamailio({ users: USERS, gruu: false, mariadb, label: "stock-g0" }),
+    startStockKamailio({ users: USERS, gruu: true, mariadb, label: "stock-g1" }),
+  ]);
+  Object.assign(servers, { g0: track(g0), g1: track(g1) });
+  tones = makeWorldDir("stock-tones");
+  track({ stop: async ({ keepDir = false } = {}) => removeWorldDir(tones, keepDir) });
+  process.stderr.write(`[world] stock setup: MariaDB ${t1 - t0} ms, schema + users + Kamailio g0 and g1 ${Date.now() - t1} ms\n`);
+  // Registered now, so that their location rows (usrloc write-back) are there by the time their tests run.
+  phones = Promise.all([phone(g1, "dave"), phone(g1, "erin")]);
+  phones.catch(() => undefined); // awaited (and its failure reported) by the baresip tests' beforeAll
+});
+
+/** Our UA with its warnings kept (a failed in-dialog request is logged with its status there). */
+async function agent(k: StockKamailio, user: string, hz: number): Promise<Agent & { warnings: () => string }> {
+  const records: LogRecord[] = [];
+  const logger = createLogger({ level: "warn", sink: (r) => records.push(r) });
+  const a = await startAgent(k, user, "udp", hz, { logger });
+  return { ...a, warnings: () => records.map((r) => `${r.msg} ${JSON.stringify(r.fields ?? {})}`).join("\n") || "(no warnings)" };
+}
+
+const both = [["g0", "stock (gruu_enabled 0)"], ["g1", "stock-gruu (gruu_enabled 1)"]] as const;
+
+// Concurrent: usrloc writes the location table on its timer (write-back, up to 60 s), so all wait for one run.
+describe.concurrent.each(both)("registration through %s", (name, title) => {
+  it.for(["UDP", "TLS"] as const)(`${title}: registers over %s; the binding is a row of MariaDB's location table`, async (transport, { expect }) => {
+    const k = servers[name];
+    const ua = await startStack(k, transport, { user: "carol" });
+    try {
+      expect(await ua.registration.start()).toMatchObject({ ok: true });
+      // RFC 5627: a pub-gruu in our 200 only when the registrar has GRUUs on.
+      if (name === "g1") expect(ua.registration.gruu).toBe(`sip:carol@${k.domain};gr=urn:uuid:${ua.instanceId}`);
+      else expect(ua.registration.gruu).toBeUndefined();
+      const row = await until("the binding's row in the location table", async () =>
+        (await k.locationRows()).find((r) => r.username === "carol" && r.instance === `<urn:uuid:${ua.instanceId}>`), DB_WAIT);
+      expect(row.contact).toMatch(transport === "TLS" ? /;transport=tls/i : /^sip:carol@127\.0\.0\.1:\d+/);
+    } finally {
+      await ua.stop();
+    }
+  });
+
+  it(`${title}: a wrong password is refused (401/403) with the reason`, async ({ expect }) => {
+    const k = servers[name];
+    const ua = await startStack(k, "UDP", { user: "carol", credentials: { username: "carol", password: "wrong" } });
+    try {
+      const outcome = await ua.registration.start();
+      expect(outcome).toMatchObject({ ok: false, reason: expect.stringMatching(/auth-failed|forbidden/) });
+      expect([401, 403]).toContain((outcome as { status?: number }).status);
+      expect(ua.registration.state).toBe("failed");
+    } finally {
+      await ua.stop();
+    }
+  });
+
+  it(`${title}: credentials live in the subscriber table; a user added at run time (kamctl add) registers`, async ({ expect }) => {
+    const k = servers[name];
+    const subs = await k.rows("SELECT username, domain, password FROM subscriber ORDER BY username");
+    expect(subs.map((s) => s.username)).toEqual(expect.arrayContaining(USERS));
+    expect(subs.find((s) => s.username === "carol")).toMatchObject({ domain: k.domain, password: k.users.carol!.password });
+    const user = `frank${name}`;
+    await k.addUser(user);
+    expect((await k.rows(`SELECT username FROM subscriber WHERE username = '${user}'`)).length).toBe(1);
+    const ua = await startStack(k, "UDP", { user });
+    try {
+      expect(await ua.registration.start()).toMatchObject({ ok: true });
+    } finally {
+      await ua.stop();
+    }
+  });
+});
+
+/** Why the call's last hold/resume returned false, where the core tells (SipCall.lastUpdateFailure). */
+function updateFailure(call: SipCall): string | undefined {
+  return (call as SipCall & { lastUpdateFailure?: { reason: string; status?: number } }).lastUpdateFailure?.reason;
+}
+
+/**
+ * hold() or resume(), tried again while it returns false without sending anything because the previous
+ * offer/answer exchange is still finishing on this side (RFC 3261 §14.1: no overlapping INVITE transactions;
+ * e.g. the peer's re-INVITE answered, its ACK still on the way through the proxy). Any other false is final.
+ */
+async function update(call: SipCall, op: "hold" | "resume", why: () => string): Promise<void> {
+  const result = await until(`${op} to go through`, async () => {
+    if (await call[op]()) return "ok";
+    const reason = updateFailure(call);
+    return call.state === "established" && (reason === undefined || /in progress/.test(reason)) ? undefined : `failed: ${reason}`;
+  }, { timeoutMs: T, intervalMs: 100 }).catch((err: Error) => err.message);
+  expect(result, `${op}: ${why()}`).toBe("ok");
+}
+
+/** `holder` puts the call on hold and resumes it; `other` sees both (RFC 3264 §8.4). */
+async function holdAndResume(holder: SipCall, other: SipCall, why: () => string): Promise<void> {
+  await update(holder, "hold", why);
+  await until("the peer to see the hold", () => other.holdState.remote, { timeoutMs: T });
+  await update(holder, "resume", why);
+  await until("the peer to see the resume", () => !other.holdState.remote, { timeoutMs: T });
+}
+
+const callCases = both.flatMap(([name, title]) =>
+  (["alice", "bob"] as const).flatMap((caller) =>
+    (["caller", "callee"] as const).map((byeBy) => ({ name, title, caller, callee: caller === "alice" ? "bob" : "alice", byeBy }))));
+
+describe("calls between two of our UAs through stock Kamailio", () => {
+  it.each(callCases)("$title: $caller calls $callee, hold/resume both ways, BYE by the $byeBy", async ({ name, caller, callee, byeBy }) => {
+    const k = servers[name];
+    const a = await agent(k, caller, 440);
+    const b = await agent(k, callee, 880);
+    const why = () => `${caller}: ${a.warnings()}\n${callee}: ${b.warnings()}`;
+    try {
+      const incoming = nextIncoming(b.ua, T);
+      const out = a.ua.call(`sip:${callee}@${k.domain}`);
+      const inc = await incoming;
+      expect(await inc.answer()).toBe(true);
+      // Established on both sides: the callee only once our ACK reached it.
+      await Promise.all([reach(out, "established", T), reach(inc, "established", T)]).catch((err: Error) => {
+        throw new Error(`${err.message}\n${why()}`);
+      });
+      await holdAndResume(out, inc, why);
+      await holdAndResume(inc, out, why);
+      const [ender, other] = byeBy === "caller" ? [out, inc] : [inc, out];
+      ender.hangup();
+      await Promise.all([reach(ender, "ended", T), reach(other, "ended", T)]);
+      expect(ender.outcome, why()).toEqual({ reason: "hangup", by: "local" });
+      expect(other.outcome, why()).toEqual({ reason: "hangup", by: "remote" });
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
+
+/** What our side heard, written as a WAV and measured by sox like baresip's recordings. */
+async function weHeard(a: Agent, file: string): Promise<number> {
+  await until("60 RTP packets from baresip", () => (a.medias[0]?.session?.received ?? 0) >= 60, { timeoutMs: T });
+  const samples = a.medias[0]!.sink.samples();
+  writeFileSync(file, serializeWav(samples.subarray(Math.max(0, samples.length - 8000)), 8000));
+  return (await audioStat(file)).frequency;
+}
+
+async function phone(k: StockKamailio, user: string): Promise<Baresip> {
+  const source = await makeTone(join(tones, `${user}-1000.wav`), 1000, { seconds: 30 });
+  return track(await startBaresip(k, user, { source, answer: "auto", label: `stock-baresip-${user}` }));
+}
+
+describe("baresip through stock-gruu (gruu_enabled 1)", () => {
+  let dave: Baresip;
+  let erin: Baresip;
+  beforeAll(async () => {
+    [dave, erin] = await phones;
+    // registered() reads the location table, which usrloc writes on its timer.
+    await Promise.all([dave.registered(DB_WAIT.timeoutMs), erin.registered(DB_WAIT.timeoutMs)]);
+  }, 2 * DB_WAIT.timeoutMs);
+
+  it("we call baresip: tones both ways, we hang up", async () => {
+    const k = servers.g1;
+    const a = await agent(k, "alice", 440);
+    try {
+      const before = dave.recordings().dec;
+      const call = a.ua.call(`sip:dave@${k.domain}`);
+      await reach(call, "established", T);
+      await dave.waitEvent((e) => e.type === "CALL_ESTABLISHED", "dave established", T);
+      expect(Math.abs((await weHeard(a, join(tones, "alice-from-dave.wav"))) - 1000)).toBeLessThan(50);
+      call.hangup();
+      await reach(call, "ended", T);
+      await dave.waitEvent((e) => e.type === "CALL_CLOSED", "dave closed", T);
+      expect(call.outcome, a.warnings()).toEqual({ reason: "hangup", by: "local" });
+      expect(Math.abs((await phoneHeard(dave, before)) - 440)).toBeLessThan(50);
+    } finally {
+      await a.stop();
+    }
+  });
+
+  it("baresip calls us: we answer, tones both ways, baresip hangs up", async () => {
+    const k = servers.g1;
+    const a = await agent(k, "alice", 440);
+    try {
+      const before = dave.recordings().dec;
+      const closedBefore = dave.events.filter((e) => e.type === "CALL_CLOSED").length;
+      const incoming = nextIncoming(a.ua, T);
+      await dave.command("dial", `sip:alice@${k.domain}`);
+      const call = await incoming;
+      expect(await call.answer()).toBe(true);
+      await reach(call, "established", T).catch((err: Error) => {
+        throw new Error(`${err.message}\n${a.warnings()}`);
+      });
+      expect(Math.abs((await weHeard(a, join(tones, "alice-from-dave-in.wav"))) - 1000)).toBeLessThan(50);
+      await dave.command("hangup");
+      await reach(call, "ended", T);
+      expect(call.outcome, a.warnings()).toEqual({ reason: "hangup", by: "remote" });
+      await until("dave's call closed", () => dave.events.filter((e) => e.type === "CALL_CLOSED").length > closedBefore, { timeoutMs: T });
+      expect(Math.abs((await phoneHeard(dave, before)) - 440)).toBeLessThan(50);
+    } finally {
+      await a.stop();
+    }
+  });
+
+  it("blind transfer: we transfer dave to erin (REFER, NOTIFY), our call ends as transferred", async () => {
+    const k = servers.g1;
+    const a = await agent(k, "alice", 440);
+    try {
+      const established = erin.events.filter((e) => e.type === "CALL_ESTABLISHED").length;
+      const call = a.ua.call(`sip:dave@${k.domain}`);
+      await reach(call, "established", T);
+      const progress: number[] = [];
+      call.events.on("transfer", (p) => progress.push(p.status));
+      expect(await call.transfer(`sip:erin@${k.domain}`)).toEqual({ accepted: true });
+      await until("erin established with dave", () => erin.events.filter((e) => e.type === "CALL_ESTABLISHED").length > established, { timeoutMs: T });
+      await reach(call, "ended", T).catch((err: Error) => {
+        throw new Error(`${err.message}\n${a.warnings()}`);
+      });
+      expect(call.outcome, a.warnings()).toEqual({ reason: "transferred" });
+      expect(progress.at(-1)).toBe(200);
+      await dave.command("hangup");
+    } finally {
+      await a.stop();
+    }
+  });
+});
