@@ -13,6 +13,12 @@ export type KamailioCfgInput = {
   digestAlgorithm: "MD5" | "SHA-256";
   /** Compared against for users not in the table, so they always fail. */
   unknownUserPassword: string;
+  /**
+   * Default true: after loose_route(), a Request-URI in our domain (a GRUU) is looked up in the location
+   * table. false: the shape of Debian's stock script (loose_route(), then relay as it is), where an
+   * in-dialog request to a GRUU fails with 478 Unresolvable destination.
+   */
+  gruuInDialog?: boolean;
 };
 
 const modules = [
@@ -23,6 +29,20 @@ const modules = [
 
 function quote(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/** route[IN_DIALOG]'s branch after a successful loose_route(). */
+function afterLooseRoute(gruuInDialog: boolean): string {
+  if (!gruuInDialog) {
+    return `    # The stock shape: no location lookup for in-dialog requests, relayed as they are.
+    if ($du == "") { handle_ruri_alias(); }
+    route(RELAY);`;
+  }
+  return `    # A Request-URI in our domain is a GRUU (RFC 5627 §5.1: a UA's dialog
+    # Contact): the registrar resolves it to that one instance's binding.
+    if (uri==myself) { route(TO_USER); }
+    if ($du == "" && !handle_ruri_alias()) { sl_send_reply("400", "Bad Request-URI alias"); exit; }
+    route(RELAY);`;
 }
 
 export function kamailioConfig(c: KamailioCfgInput): string {
@@ -119,11 +139,7 @@ route[RELAY] {
 route[IN_DIALOG] {
   if (!has_totag()) return;
   if (loose_route()) {
-    # A Request-URI in our domain is a GRUU (RFC 5627 §5.1: a UA's dialog
-    # Contact): the registrar resolves it to that one instance's binding.
-    if (uri==myself) { route(TO_USER); }
-    if ($du == "" && !handle_ruri_alias()) { sl_send_reply("400", "Bad Request-URI alias"); exit; }
-    route(RELAY);
+${afterLooseRoute(c.gruuInDialog ?? true)}
   }
   if (is_method("ACK")) {
     if (t_check_trans()) { route(RELAY); }

@@ -57,6 +57,8 @@ export type KamailioOptions = {
   domain?: string;
   digestAlgorithm?: "MD5" | "SHA-256";
   label?: string;
+  /** false: in-dialog requests to GRUUs are not looked up (Debian's stock shape, see kamailio-cfg.ts). */
+  gruuInDialog?: boolean;
 };
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<Kamailio> {
@@ -81,6 +83,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       dir, domain, ports, users: passwords,
       digestAlgorithm: options.digestAlgorithm ?? "MD5",
       unknownUserPassword: makePassword(),
+      ...(options.gruuInDialog === undefined ? {} : { gruuInDialog: options.gruuInDialog }),
     }),
   );
   await run("kamailio", ["-c", "-f", cfgFile]);

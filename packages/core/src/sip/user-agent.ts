@@ -10,6 +10,7 @@ import {
   type MediaHooks, type MessageResult, type OutgoingCallOptions, type ReceivedMessage, type TransferResult,
 } from "./call/index.js";
 import { IncomingCall, OutgoingCall } from "./call/index.js";
+import { GruuRoutingState, type GruuRouting } from "./gruu-routing.js";
 import { parseSipUri, serializeNameAddr, serializeUri, type AnyUri, type InfoValue, type SipUri } from "./message/index.js";
 import { Registration, type FailureReason, type RegisteredInfo, type RegistrationState } from "./register/index.js";
 import {
@@ -105,6 +106,10 @@ export class SipCall {
   hold(): Promise<boolean> {
     return this.call.putOnHold();
   }
+  /** Why the last hold / resume / renegotiate returned false. */
+  get lastUpdateFailure(): { method: string; status?: number; reason: string } | undefined {
+    return this.call.lastUpdateFailure;
+  }
   resume(): Promise<boolean> {
     return this.call.resume();
   }
@@ -131,6 +136,7 @@ export class SipUserAgent {
   private readonly name: TransportName;
   private readonly handles = new WeakMap<Call, SipCall>();
   private readonly log: Logger;
+  private readonly routingState: GruuRoutingState;
 
   constructor(private readonly options: SipUserAgentOptions) {
     const aor = parseSipUri(options.aor);
@@ -161,11 +167,10 @@ export class SipUserAgent {
       identity: serializeNameAddr({ displayName: options.displayName, uri: { ...aor, params: new Map(), headers: [] }, params: new Map() }),
       credentials,
       via: () => ({ transport: this.name, host: this.transport.host, port: 0 }),
-      // RFC 5627 §4.2, protocol.md §2: the pub-gruu is our Contact in every
-      // dialog once the registrar gave one; until then the transport contact.
-      contact: () => `<${this.registration?.gruu ?? serializeUri(this.transport.contactUri(this.name, aor.user))}>`,
-      // protocol.md D2: calls with Privacy: id show the temp-gruu, which does not name us.
-      anonymousContact: () => `<${this.registration?.tempGruu ?? serializeUri(this.transport.contactUri(this.name))}>`,
+      // RFC 5627 §4.2, DECISION(protocol.md D23): the pub-gruu once a probe showed it routes in-dialog, else the registered contact.
+      contact: () => `<${this.routingState.dialogContact()}>`,
+      // protocol.md D2 / D23: calls with Privacy: id show the temp-gruu (it does not name us) when it routes.
+      anonymousContact: () => `<${this.routingState.anonymousContact()}>`,
       resolve: (uri) => this.resolve(uri),
       outboundRoutes: [route],
       media: options.mediaHooks,
@@ -173,6 +178,11 @@ export class SipUserAgent {
       reliableTransport: this.name !== "UDP",
     });
     box.core = this.core;
+    this.routingState = new GruuRoutingState({
+      gruu: () => this.registration?.gruu, tempGruu: () => this.registration?.tempGruu,
+      registeredContact: () => serializeUri(this.transport.contactUri(this.name, aor.user)),
+      anonymousFallback: () => serializeUri(this.transport.contactUri(this.name)),
+    }, (gruu) => this.core.gruuProbes.probe(gruu), this.log);
     this.wireCore();
     if (options.register !== false) this.registration = this.createRegistration(clock, aor, credentials, route);
   }
@@ -185,7 +195,9 @@ export class SipUserAgent {
       displayName: o.displayName, userAgent: o.userAgent, log: this.log,
     });
     registration.events.on("state", (s) => this.events.emit("registration", s));
-    registration.events.on("registered", (i) => this.events.emit("registered", i));
+    // D23: a new GRUU is probed first, so listeners see only what we may publish.
+    const published = (i: RegisteredInfo) => this.events.emit("registered", this.routingState.publicInfo(i));
+    registration.events.on("registered", (i) => void this.routingState.registered(i.gruu).then(() => published(i)));
     registration.events.on("failed", (f) => this.events.emit("registrationFailed", f));
     return registration;
   }
@@ -228,7 +240,10 @@ export class SipUserAgent {
     await this.resolveProxy();
     await this.transport.start();
     if (!this.registration) return { ok: true };
-    return this.registration.start();
+    const r = await this.registration.start();
+    if (!r.ok) return r;
+    await this.routingState.registered(r.info.gruu);
+    return { ok: true, info: this.routingState.publicInfo(r.info) };
   }
 
   /**
@@ -257,11 +272,17 @@ export class SipUserAgent {
   get registrationState(): RegistrationState {
     return this.registration?.state ?? "unregistered";
   }
+  /** Our dialog Contact URI (D23). */
   get contact(): string {
-    return this.registration?.contact ?? serializeUri(this.transport.contactUri(this.name));
+    return this.routingState.dialogContact();
   }
+  /** The pub-gruu, only when requests reach us through it (D23): reach, Call-Info and presence use it. */
   get gruu(): string | undefined {
-    return this.registration?.gruu;
+    return this.routingState.published();
+  }
+  /** What the probe of the current pub-gruu found (D23). */
+  get gruuRouting(): GruuRouting {
+    return this.routingState.routing();
   }
   get calls(): SipCall[] {
     return this.core.calls.map((c) => this.handle(c));

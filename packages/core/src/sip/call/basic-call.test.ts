@@ -102,14 +102,14 @@ describe("a basic call", () => {
     expect(net.transcript()).toEqual(["INVITE", "180", "200", "200", "200", "ACK"]);
   });
 
-  it("no ACK within 64*T1: BYE", async () => {
+  it("no ACK within 64*T1: BYE, the call ends as no-ack", async () => {
     const { net, alice, incoming } = pair();
     net.drop = (m) => m.kind === "request" && m.method === "ACK";
     alice.core.call("sip:bob@192.0.2.2");
     await net.settle();
     await incoming[0]!.answer();
     await net.advance(33_000, 500);
-    expect(incoming[0]!.outcome).toEqual({ reason: "timeout" });
+    expect(incoming[0]!.outcome).toEqual({ reason: "no-ack" });
     expect(net.transcript()).toContain("BYE");
   });
 

@@ -5,6 +5,7 @@ import { buildResponse, type Dialog, type ResponseSpec } from "../dialog/index.j
 import { parseInfo, type InfoValue, type SipMessage, type SipRequest, type SipResponse } from "../message/index.js";
 import type { ClientTransactionUser, ServerTransaction, StateChange } from "../transaction/index.js";
 import { IGNORE_RESPONSES, type CallContext, type DialogUser } from "./context.js";
+import { reviewInDialog, type InDialogFailure } from "./dialog-failure.js";
 import { optionsResponse } from "./options.js";
 import { receiveNotify, receiveRefer, sendRefer, type TransferResult } from "./refer.js";
 import { SessionTimer, readSessionExpires, type Refresher } from "./session-timer.js";
@@ -35,6 +36,8 @@ export abstract class Call implements DialogUser {
   peerAllowsUpdate = false;
   /** A REFER we sent succeeded (RFC 3515 NOTIFY 2xx): the end that follows is a transfer. */
   transferred = false;
+  /** Why the last hold / resume / re-offer returned false (cleared when one succeeds). */
+  lastUpdateFailure: InDialogFailure | undefined;
   readonly updates: SessionUpdates;
   readonly sessionTimer: SessionTimer;
 
@@ -189,16 +192,33 @@ export abstract class Call implements DialogUser {
     this.sessionTimer.reset(se.interval, se.refresher === ourRole);
   }
 
-  /** RFC 3261 §15.1.1: BYE; the call ends when it is answered (or fails). */
+  /** RFC 3261 §15.1.1: BYE; the call ends when it is answered (or fails: logged, the call ends all the same). */
   protected bye(): void {
     this.machine.transition("ending");
-    const sent = this.sendInDialog("BYE", {}, {
+    const end = () => this.finish({ reason: "hangup", by: "local" });
+    const sent: SipRequest | undefined = this.sendInDialog("BYE", {}, {
       onResponse: (r) => {
-        if (r.status >= 200) this.finish({ reason: "hangup", by: "local" });
+        if (r.status < 200) return;
+        if (sent) reviewInDialog(this.ctx.log, sent, r);
+        end();
       },
-      onFailure: () => this.finish({ reason: "hangup", by: "local" }),
+      onFailure: (f) => {
+        if (sent) reviewInDialog(this.ctx.log, sent, undefined, f.reason);
+        end();
+      },
     });
-    if (!sent) this.finish({ reason: "hangup", by: "local" });
+    if (!sent) end();
+  }
+
+  /**
+   * RFC 3261 §13.3.1.4: no ACK for our 2xx within 64*T1. Usually the ACK could not be routed to our Contact
+   * (e.g. a registrar that issues GRUUs but cannot route them in-dialog, protocol.md D23): warn, BYE, end.
+   */
+  noAck(): void {
+    if (this.state === "ended") return;
+    const contact = this.ctx.contact();
+    this.ctx.log.warn(`no ACK for our 200: the peer or a proxy could not reach our Contact ${contact}`, { callId: this.callId, contact });
+    this.endWithBye({ reason: "no-ack" });
   }
 
   /** BYE (RFC 3261 §15.1.1) and end now; the BYE's response does not matter to the outcome. */
@@ -225,8 +245,13 @@ export abstract class Call implements DialogUser {
     this.emit("ended", end);
   }
 
-  /** Final responses to our requests inside the dialog that end it (RFC 3261 §12.2.1.2: 481, 408). */
-  endsDialog(response: SipResponse | undefined): boolean {
-    return response === undefined || response.status === 481 || response.status === 408;
+  /**
+   * A final response (or none: `failure`) to our request inside the dialog: logged unless 2xx; true when
+   * RFC 5057 §5.1 / RFC 3261 §12.2.1.2 say the dialog is gone (the caller ends the call).
+   */
+  inDialogFailed(request: SipRequest, response: SipResponse | undefined, failure?: string): boolean {
+    const review = reviewInDialog(this.ctx.log, request, response, failure);
+    if (review.failure) this.lastUpdateFailure = review.failure;
+    return review.verdict === "dialog-gone";
   }
 }

@@ -66,6 +66,23 @@ describe("inside a call", () => {
     expect(call.hold).toEqual({ local: true, remote: true });
   });
 
+  it("a hold right after the peer's re-INVITE waits for that re-INVITE's ACK instead of failing (RFC 3261 §14.1)", async () => {
+    const { net, alice, bob } = three();
+    const { call, callee } = await established(net, alice, bob);
+    let acks = 0;
+    // The first ACK of alice's re-INVITE is lost: bob's 2xx is resent after T1 and ACKed then.
+    net.drop = (m) => m.kind === "request" && m.method === "ACK" && ++acks === 1;
+    expect(await call.putOnHold()).toBe(true);
+    expect(callee.hold.remote).toBe(true);
+    const held = callee.putOnHold();
+    await net.settle();
+    expect(net.transcript().filter((l) => l === "INVITE")).toHaveLength(2);
+    await net.advance(600);
+    expect(await held).toBe(true);
+    expect(callee.hold.local).toBe(true);
+    expect(net.transcript().slice(-5)).toEqual(["200", "ACK", "INVITE", "200", "ACK"]);
+  });
+
   it("an out-of-order CSeq gets 500 (RFC 3261 §12.2.2)", async () => {
     const { net, alice, bob } = three();
     const { call } = await established(net, alice, bob);

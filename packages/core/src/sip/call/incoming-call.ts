@@ -1,5 +1,6 @@
 // RFC 3261 §13.3 (UAS INVITE), §13.3.1.4 (2xx until ACK), §9.2 (CANCEL received); RFC 4028 §9; RFC 6993 Call-Info.
 import { bodyOf, buildResponse, Dialog, newToken } from "../dialog/index.js";
+import type { TimerHandle } from "../../util/clock.js";
 import type { FromTo, SipRequest } from "../message/index.js";
 import type { InviteServerTransaction } from "../transaction/index.js";
 import { Call } from "./call.js";
@@ -28,6 +29,8 @@ export class IncomingCall extends Call {
   private offerless = false;
   /** RFC 3261 §15: hung up before the ACK: the BYE waits for it (or for the 2xx to time out). */
   private byeOnAck = false;
+  /** `ringTimeoutMs` after the INVITE: 480 unless answered, rejected or cancelled by then. */
+  private ringTimer: TimerHandle | undefined;
 
   constructor(
     ctx: CallContext,
@@ -40,6 +43,16 @@ export class IncomingCall extends Call {
     this.peerAllowsUpdate = invite.headers.getAll("Allow").some((m) => m.trim().toUpperCase() === "UPDATE");
     this.readCallInfo(invite);
     this.sm.events.on("state", (change) => this.emit("state", change));
+    const ms = ctx.config.ringTimeoutMs;
+    if (ms > 0) this.ringTimer = ctx.clock.setTimeout(() => this.ringTimedOut(ms), ms);
+  }
+
+  /** Nobody answered in time: 480 Temporarily Unavailable (RFC 3261 §21.4.18), the call ends as no-answer. */
+  private ringTimedOut(ms: number): void {
+    if (this.state !== "incoming" && this.state !== "ringing") return;
+    this.ctx.log.info("incoming call not answered in time: 480", { callId: this.callId, ringTimeoutMs: ms });
+    this.transaction.respond(buildResponse(this.invite, 480, { toTag: this.localTag }));
+    this.finish({ reason: "no-answer" });
   }
 
   protected get machine(): StateMachine<CallState> {
@@ -97,8 +110,9 @@ export class IncomingCall extends Call {
     });
     this.sm.transition("answering");
     const { ctx } = this;
+    ctx.clock.clearTimeout(this.ringTimer);
     // RFC 3261 §13.3.1.4: no ACK within 64*T1: BYE.
-    this.reliable2xx = new Reliable2xx(this.transaction, response, ctx.clock, ctx.timers, () => this.endWithBye({ reason: "timeout" }), ctx.reliableTransport);
+    this.reliable2xx = new Reliable2xx(this.transaction, response, ctx.clock, ctx.timers, () => this.noAck(), ctx.reliableTransport);
     if (timer.status === 200 && timer.timer) this.sessionTimer.reset(timer.timer.interval, timer.timer.refresher === "uas");
     return true;
   }
@@ -135,6 +149,7 @@ export class IncomingCall extends Call {
   }
 
   override finish(end: CallEnd): void {
+    this.ctx.clock.clearTimeout(this.ringTimer);
     this.reliable2xx?.stop();
     super.finish(end);
   }

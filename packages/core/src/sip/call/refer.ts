@@ -1,7 +1,7 @@
 // RFC 3515 (REFER, NOTIFY with message/sipfrag progress), RFC 3892 (Referred-By): blind transfer both ways.
 import { ParseError } from "../../util/errors.js";
 import { bodyText } from "../dialog/index.js";
-import { parseNameAddr, serializeUri, type SipRequest } from "../message/index.js";
+import { parseNameAddr, serializeUri, type SipRequest, type SipResponse } from "../message/index.js";
 import type { ServerTransaction } from "../transaction/index.js";
 import type { Call } from "./call.js";
 import type { TransferProgress } from "./types.js";
@@ -22,15 +22,23 @@ export function parseSipfragStatus(body: string): { status: number; reason: stri
 /** REFER out (RFC 3515 §2.4.1): resolves when the REFER itself is answered; the outcome comes by NOTIFY. */
 export function sendRefer(call: Call, target: string): Promise<TransferResult> {
   return new Promise((resolve) => {
-    const sent = call.sendInDialog(
+    // RFC 5057 §5.1: a failure that ends the dialog ends the call too.
+    const failed = (r: SipResponse | undefined, failure?: string) => {
+      if (sent && call.inDialogFailed(sent, r, failure)) call.endWithBye({ reason: "dialog-failed", method: "REFER", ...(r ? { status: r.status } : {}) });
+    };
+    const sent: SipRequest | undefined = call.sendInDialog(
       "REFER",
       { headers: [["Refer-To", target.startsWith("<") ? target : `<${target}>`], ["Referred-By", call.ctx.identity]] },
       {
         onResponse: (r) => {
           if (r.status < 200) return;
+          if (r.status >= 300) failed(r);
           resolve(r.status < 300 ? { accepted: true } : { accepted: false, status: r.status });
         },
-        onFailure: () => resolve({ accepted: false }),
+        onFailure: (f) => {
+          failed(undefined, f.reason);
+          resolve({ accepted: false });
+        },
       },
     );
     if (!sent) resolve({ accepted: false });
@@ -85,7 +93,7 @@ export function receiveRefer(call: Call, request: SipRequest, tx: ServerTransact
   });
   placed.events.on("ended", (end) => {
     if (placed.dialog?.state === "confirmed" || end.reason === "hangup") return;
-    const status = "status" in end ? end.status : end.reason === "timeout" ? 408 : 503;
+    const status = ("status" in end ? end.status : undefined) ?? (end.reason === "timeout" ? 408 : 503);
     notify(call, status, "Failed", true);
   });
 }

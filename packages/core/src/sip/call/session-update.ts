@@ -11,6 +11,9 @@ import type { MediaDirection } from "./types.js";
 
 const SDP = "application/sdp";
 
+/** Our re-INVITE and what came back: a final response, or a transaction failure. */
+type SentInvite = { request?: SipRequest; response?: SipResponse; failure?: string };
+
 /** RFC 3264 §8.4: an offer that puts us on hold (sendonly or inactive towards us, or the old c=0.0.0.0). */
 export function isHoldOffer(sdp: string): boolean {
   return /^a=(sendonly|inactive)\s*$/m.test(sdp) || /^c=IN IP4 0\.0\.0\.0\s*$/m.test(sdp);
@@ -31,6 +34,8 @@ export class SessionUpdates {
   private receiving: { ack?: Reliable2xx; offerless: boolean } | undefined;
   private glare: TimerHandle | undefined;
   private stopped = false;
+  /** Offers of ours waiting for the ACK of the 2xx we sent to the peer's re-INVITE. */
+  private ackWaiters: (() => void)[] = [];
 
   constructor(private readonly call: Call) {}
 
@@ -38,22 +43,36 @@ export class SessionUpdates {
     this.stopped = true;
     this.call.ctx.clock.clearTimeout(this.glare);
     this.receiving?.ack?.stop();
+    this.releaseAckWaiters();
   }
 
-  /** Sends a re-INVITE with a fresh offer; true when the peer answered 2xx. Retries on 491 after the glare interval. */
+  private releaseAckWaiters(): void {
+    for (const go of this.ackWaiters.splice(0)) go();
+  }
+
+  /**
+   * Sends a re-INVITE with a fresh offer; true when the peer answered 2xx. Retries on 491 after the glare
+   * interval. False otherwise, with the reason in `call.lastUpdateFailure`.
+   */
   async offer(direction: MediaDirection, headers: [string, string][] = []): Promise<boolean> {
-    if (this.sending || this.receiving || this.call.state !== "established") return false;
+    // RFC 3261 §14.1: the peer's re-INVITE is answered but not yet ACKed: wait for its ACK (or its 64*T1 end).
+    if (!this.sending && this.receiving?.ack) await new Promise<void>((go) => this.ackWaiters.push(go));
+    const busy = this.sending || this.receiving ? "another offer/answer exchange is in progress" : this.call.state !== "established" ? `the call is ${this.call.state}` : undefined;
+    if (busy) {
+      this.call.lastUpdateFailure = { method: "INVITE", reason: busy };
+      return false;
+    }
     this.sending = true;
     try {
       for (let attempt = 0; attempt < 4 && !this.stopped; attempt++) {
         const sdp = await this.call.media.offer(direction);
         this.inFlight = true;
-        const response = await this.sendInvite(sdp, headers).finally(() => (this.inFlight = false));
-        if (response?.status === 491 && attempt < 3) {
+        const sent = await this.sendInvite(sdp, headers).finally(() => (this.inFlight = false));
+        if (sent.response?.status === 491 && attempt < 3) {
           await this.waitGlare();
           continue;
         }
-        return await this.settle(response);
+        return await this.settle(sent);
       }
       return false;
     } finally {
@@ -61,15 +80,23 @@ export class SessionUpdates {
     }
   }
 
-  private async settle(response: SipResponse | undefined): Promise<boolean> {
+  private async settle({ request, response, failure }: SentInvite): Promise<boolean> {
     if (response && response.status < 300) {
       const answer = bodyOf(response, SDP);
       if (answer) await this.call.media.applyAnswer(answer);
       this.call.applySessionExpires(response, "uac");
+      this.call.lastUpdateFailure = undefined;
       return true;
     }
-    // RFC 3261 §14.1: 481 or 408 (or no answer at all) ends the dialog; other failures leave the session as it was.
-    if (this.call.endsDialog(response)) this.call.endWithBye({ reason: "timeout" });
+    if (!request) {
+      this.call.lastUpdateFailure = { method: "INVITE", reason: "the dialog is over" };
+      return false;
+    }
+    // RFC 5057 §5.1 / RFC 3261 §14.1: 481, 408, no answer, or a usage-ending status end the call; other
+    // failures leave the session as it was.
+    if (this.call.inDialogFailed(request, response, failure)) {
+      this.call.endWithBye({ reason: "dialog-failed", method: "INVITE", ...(response ? { status: response.status } : {}) });
+    }
     return false;
   }
 
@@ -81,7 +108,7 @@ export class SessionUpdates {
   }
 
   /** The re-INVITE's final response; each 2xx (retransmissions too) is ACKed (RFC 3261 §13.2.2.4). */
-  private sendInvite(sdp: string, headers: [string, string][]): Promise<SipResponse | undefined> {
+  private sendInvite(sdp: string, headers: [string, string][]): Promise<SentInvite> {
     return new Promise((resolve) => {
       const request = this.call.sendInDialog(
         "INVITE",
@@ -90,12 +117,12 @@ export class SessionUpdates {
           onResponse: (r) => {
             if (r.status < 200) return;
             if (r.status < 300 && request) this.ack(request);
-            resolve(r);
+            resolve({ request, response: r });
           },
-          onFailure: () => resolve(undefined),
+          onFailure: (f) => resolve({ request, failure: f.reason }),
         },
       );
-      if (!request) resolve(undefined);
+      if (!request) resolve({});
     });
   }
 
@@ -117,7 +144,7 @@ export class SessionUpdates {
     this.answer(request, offer, (spec) => {
       const response = buildResponse(request, 200, spec);
       const { ctx } = this.call;
-      const ack = new Reliable2xx(tx, response, ctx.clock, ctx.timers, () => this.call.endWithBye({ reason: "timeout" }), ctx.reliableTransport);
+      const ack = new Reliable2xx(tx, response, ctx.clock, ctx.timers, () => this.call.noAck(), ctx.reliableTransport);
       if (this.receiving) this.receiving.ack = ack;
     }, (status, headers) => {
       this.receiving = undefined;
@@ -131,6 +158,7 @@ export class SessionUpdates {
     if (!receiving?.ack) return;
     receiving.ack.acknowledged();
     this.receiving = undefined;
+    this.releaseAckWaiters();
     const answer = bodyOf(ack, SDP);
     if (receiving.offerless && answer) void this.call.media.applyAnswer(answer);
   }
@@ -187,13 +215,16 @@ export class SessionUpdates {
       await this.offer(call.wantedDirection(), headers);
       return;
     }
-    call.sendInDialog("UPDATE", { headers: [["Supported", "timer"], ...headers] }, {
+    const sent: SipRequest | undefined = call.sendInDialog("UPDATE", { headers: [["Supported", "timer"], ...headers] }, {
       onResponse: (r) => {
         if (r.status < 200) return;
         if (r.status < 300) call.applySessionExpires(r, "uac");
-        else if (call.endsDialog(r)) call.endWithBye({ reason: "session-expired" });
+        else if (sent && call.inDialogFailed(sent, r)) call.endWithBye({ reason: "session-expired" });
       },
-      onFailure: () => call.endWithBye({ reason: "session-expired" }),
+      onFailure: (f) => {
+        if (sent) call.inDialogFailed(sent, undefined, f.reason);
+        call.endWithBye({ reason: "session-expired" });
+      },
     });
   }
 }

@@ -1,6 +1,7 @@
 // Unit-test kit for RFC 3261 §13-§15 scenarios: a fake network carrying serialized messages between user
 // agents and scripted peers, fake SDP hooks, and a transcript of start lines. Not exported by index.ts.
 import { FakeClock } from "../../util/clock.js";
+import { createLogger, type LogRecord } from "../../util/log.js";
 import type { DigestCredentials } from "../auth/index.js";
 import { buildResponse, type ResponseSpec } from "../dialog/index.js";
 import { parseSipMessage, serializeSipMessage, type SipMessage, type SipRequest } from "../message/index.js";
@@ -96,7 +97,11 @@ export class FakeMedia implements CallMedia {
   }
 }
 
-export type TestUaOptions = { config?: Partial<CallConfig>; credentials?: DigestCredentials; port?: number; proxy?: SipTarget };
+export type TestUaOptions = {
+  config?: Partial<CallConfig>; credentials?: DigestCredentials; port?: number; proxy?: SipTarget;
+  /** Route values preloaded on requests outside dialogs (the outbound proxy). */
+  routes?: string[];
+};
 
 /** A SipUaCore on the fake network at `host`:5060, identity sip:name@host. */
 export function testUa(net: FakeNetwork, name: string, host: string, options: TestUaOptions = {}) {
@@ -104,9 +109,12 @@ export function testUa(net: FakeNetwork, name: string, host: string, options: Te
   const medias: FakeMedia[] = [];
   const holder: { core?: SipUaCore } = {};
   const transport = net.attach(address, (m, source) => holder.core?.receive(m, source));
+  const records: LogRecord[] = [];
   const core = new SipUaCore({
     transport,
     clock: net.clock,
+    log: createLogger({ sink: (r) => records.push(r), level: "debug" }),
+    ...(options.routes ? { outboundRoutes: options.routes } : {}),
     identity: `<sip:${name}@${host}>`,
     credentials: () => options.credentials,
     via: () => ({ transport: "UDP", host, port: address.port }),
@@ -124,7 +132,7 @@ export function testUa(net: FakeNetwork, name: string, host: string, options: Te
     random: () => 0.5,
   });
   holder.core = core;
-  return { core, medias, address, name };
+  return { core, medias, address, name, records };
 }
 
 /** A peer driven by the test: it records requests and answers them by hand. */

@@ -40,7 +40,13 @@ export type CallEnd =
   /** RFC 4028 §10: no session refresh came in time. */
   | { reason: "session-expired" }
   /** Ended after a successful transfer (REFER either way). */
-  | { reason: "transferred" };
+  | { reason: "transferred" }
+  /** Incoming: we answered 2xx and no ACK came within 64*T1 (RFC 3261 §13.3.1.4); we sent BYE. */
+  | { reason: "no-ack" }
+  /** Incoming: nobody answered within `ringTimeoutMs`; we answered 480. */
+  | { reason: "no-answer" }
+  /** A request of ours inside the dialog failed in a way that ends it (RFC 5057 §5.1; no response: RFC 3261 §12.2.1.2). */
+  | { reason: "dialog-failed"; method: string; status?: number };
 
 /** RFC 3261 §21: a final failure status as an outcome. */
 export function endForStatus(status: number): CallEnd {
@@ -68,6 +74,13 @@ export type CallConfig = {
   /** Methods we answer (Allow). */
   allow: readonly string[];
   userAgent?: string;
+  /**
+   * How long an incoming call rings before we answer it `480 Temporarily Unavailable` and it ends as
+   * `no-answer` (stored as missed). Default 60 000 ms: a minute is what people expect a phone to ring,
+   * and it stays below the INVITE time-outs proxies use (Kamailio's fr_inv_timer is 120 s in Debian's
+   * stock script), so our 480 reaches the caller instead of the proxy's 408. 0 or less: ring until cancelled.
+   */
+  ringTimeoutMs: number;
 };
 
 export type ForwardConfig =
@@ -77,4 +90,4 @@ export type ForwardConfig =
 
 export const ALLOW = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "UPDATE", "REFER", "NOTIFY", "MESSAGE", "INFO"] as const;
 
-export const DEFAULT_CALL_CONFIG: CallConfig = { maxCalls: 4, minSessionExpires: 90, allow: ALLOW };
+export const DEFAULT_CALL_CONFIG: CallConfig = { maxCalls: 4, minSessionExpires: 90, allow: ALLOW, ringTimeoutMs: 60_000 };

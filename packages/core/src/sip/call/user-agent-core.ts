@@ -16,7 +16,8 @@ import type { Call } from "./call.js";
 import type { CallContext, DialogUser } from "./context.js";
 import { IncomingCall } from "./incoming-call.js";
 import { acceptsMessageType, readMessage, sendMessage, type MessageResult, type ReceivedMessage } from "./message.js";
-import { optionsResponse } from "./options.js";
+import { GruuProbes } from "./gruu-probe.js";
+import { optionsResponse, refuseMethod } from "./options.js";
 import { OutgoingCall, type OutgoingCallOptions } from "./outgoing-call.js";
 import { DEFAULT_CALL_CONFIG, type CallConfig, type MediaHooks } from "./types.js";
 
@@ -47,12 +48,16 @@ export type SipUaCoreOptions = {
   config?: Partial<CallConfig>;
   reliableTransport?: boolean;
   random?: () => number;
+  /** How long each GRUU routing probe may take (protocol.md D23). */
+  gruuProbeTimeoutMs?: number;
 };
 
 export class SipUaCore implements TransactionUser {
   readonly events = new Emitter<SipUaCoreEvents>();
   readonly layer: TransactionLayer;
   readonly ctx: CallContext;
+  /** DECISION(protocol.md D23): OPTIONS to our own GRUU, recognised here when they come back. */
+  readonly gruuProbes: GruuProbes;
   private readonly dialogs = new Map<string, DialogUser>();
   private readonly live = new Set<Call>();
   private readonly incomingByTx = new Map<InviteServerTransaction, IncomingCall>();
@@ -63,6 +68,7 @@ export class SipUaCore implements TransactionUser {
     this.log = options.log ?? silentLogger;
     this.layer = new TransactionLayer({ transport: options.transport, clock: options.clock, user: this, timers: options.timers, log: this.log });
     this.ctx = this.context();
+    this.gruuProbes = new GruuProbes(this.ctx, options.gruuProbeTimeoutMs);
   }
 
   /** Calls not yet ended. */
@@ -92,6 +98,7 @@ export class SipUaCore implements TransactionUser {
   /** Ends every call (BYE / CANCEL / 603) and stops the transaction timers. */
   close(): void {
     for (const call of this.live) call.hangup();
+    this.gruuProbes.close();
     this.layer.close();
   }
 
@@ -103,6 +110,12 @@ export class SipUaCore implements TransactionUser {
   onRequest(request: SipRequest, tx: ServerTransaction): void {
     const problem = validateRequest(request).find((p) => p.fatal);
     if (problem) return tx.respond(buildResponse(request, problem.status, { reason: problem.reason, toTag: newToken() }));
+    const { config } = this.ctx;
+    // protocol.md D23: our own GRUU probe came back through the proxy (with or without a To tag).
+    if (request.method === "OPTIONS" && this.gruuProbes.claims(request)) return tx.respond(optionsResponse(request, config, newToken()));
+    // RFC 3261 §8.2.1: methods we do not implement (501) or do not allow (405), in dialogs or not.
+    const refused = refuseMethod(request, config, newToken());
+    if (refused) return tx.respond(refused);
     if (request.headers.to()?.tag !== undefined && request.method !== "CANCEL") {
       // RFC 3261 §12.2.2: a request for a dialog we don't know: 481.
       const user = this.dialogs.get(requestDialogKey(request) ?? "");
@@ -115,7 +128,7 @@ export class SipUaCore implements TransactionUser {
       case "CANCEL":
         return this.onCancel(request, tx);
       case "OPTIONS":
-        return tx.respond(optionsResponse(request, this.ctx.config, newToken()));
+        return tx.respond(optionsResponse(request, config, newToken()));
       case "MESSAGE":
         return this.onMessage(request, tx);
       case "BYE":
@@ -125,7 +138,7 @@ export class SipUaCore implements TransactionUser {
       case "INFO":
         return tx.respond(buildResponse(request, 481));
       default:
-        return tx.respond(buildResponse(request, 405, { toTag: newToken(), headers: [["Allow", this.ctx.config.allow.join(", ")]] }));
+        return tx.respond(buildResponse(request, 405, { toTag: newToken(), headers: [["Allow", config.allow.join(", ")]] }));
     }
   }
 

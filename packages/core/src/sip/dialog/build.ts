@@ -73,7 +73,7 @@ const REASONS: Record<number, string> = {
   302: "Moved Temporarily", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
   408: "Request Timeout", 415: "Unsupported Media Type", 420: "Bad Extension", 422: "Session Interval Too Small",
   480: "Temporarily Unavailable", 481: "Call/Transaction Does Not Exist", 486: "Busy Here", 487: "Request Terminated",
-  488: "Not Acceptable Here", 491: "Request Pending", 500: "Server Internal Error", 503: "Service Unavailable",
+  488: "Not Acceptable Here", 491: "Request Pending", 500: "Server Internal Error", 501: "Not Implemented", 503: "Service Unavailable",
   600: "Busy Everywhere", 603: "Decline",
 };
 

@@ -68,7 +68,7 @@ describe("fuzz", () => {
         throw new Error(`input #${n}: ${JSON.stringify(input.toString("latin1"))}`, { cause: e });
       }
     }
-  });
+  }, 60_000);
 
   it("2,000 random byte strings", () => {
     const r = rng(42);

@@ -88,7 +88,7 @@ export class Registration {
   get tempGruu(): string | undefined {
     return this.binding?.tempGruu;
   }
-  /** The Contact for dialogs: the pub-gruu when we have one, else our transport contact (RFC 5627 §4.2). */
+  /** The pub-gruu when we have one, else our registered contact. Whether dialogs use the GRUU is the UA's call (protocol.md D23). */
   get contact(): string {
     return this.binding?.gruu ?? serializeUri(this.transportContact());
   }
