@@ -129,7 +129,8 @@ export class Conversations {
     const bare = this.peerBare(c);
     const to = c.peerJid && bareJid(c.peerJid) === bare ? c.peerJid : bare;
     const reach = this.reachFor(c, bare);
-    const sent = await this.d.xmpp.sendMessage({ to, body, thread: c.threadId, requestReceipt: true, ...(reach ? { reach } : {}) });
+    // XEP-0333 §3 markable; XEP-0085 §5.1: content messages carry <active/>, so the peer can discover our chat states.
+    const sent = await this.d.xmpp.sendMessage({ to, body, thread: c.threadId, requestReceipt: true, markable: true, chatState: "active", ...(reach ? { reach } : {}) });
     if (to !== bare) {
       this.sent.set(sent.id, { conversationId: c.id, to, body, thread: c.threadId });
       if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.keys().next().value!);
@@ -162,7 +163,8 @@ export class Conversations {
       conversationId: c.id, direction: m.direction, from: m.from, to: m.to, body: m.body, at,
       state: m.direction === "in" ? "received" : "sent",
       ...(m.id ? { stanzaId: m.id } : {}), ...(m.originId ? { originId: m.originId } : {}),
-      ...(m.archived ? { archiveId: m.archived.archiveId } : {}),
+      ...(m.archiveId ? { archiveId: m.archiveId } : {}),
+      ...(m.markable && m.direction === "in" ? { markable: true } : {}),
     });
     if (r.status === "added") this.events.emit("message", { conversation: c, message: r.message });
   }
@@ -269,7 +271,7 @@ export class Conversations {
     });
     call.events.on("ended", (end) => {
       const answered = this.d.store.getCall(record.id)?.answeredAt !== undefined;
-      const outcome = answered ? "answered" : end.reason === "busy" ? "busy" : end.reason === "cancelled" ? (direction === "in" ? "missed" : "cancelled") : end.reason === "declined" || end.reason === "rejected" ? "rejected" : "failed";
+      const outcome = answered ? "answered" : end.reason === "busy" ? "busy" : end.reason === "cancelled" || end.reason === "no-answer" ? (direction === "in" ? "missed" : "cancelled") : end.reason === "declined" || end.reason === "rejected" ? "rejected" : "failed";
       this.d.store.updateCall(record.id, { endedAt: this.now(), outcome });
     });
     if (conversation && direction === "out") this.learnFromAnswer(call, conversation);

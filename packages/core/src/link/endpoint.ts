@@ -17,6 +17,8 @@ import { findJidFor, findSipFor, publishOwnCards, type DiscoverDeps } from "./di
 import type { JidCandidate, SameNamePair, SipCandidate } from "./discovery.js";
 import { PresenceBridge, type OwnStatus, type ReachPrivacy } from "./presence-bridge.js";
 import type { SipState } from "./sip-state.js";
+import { ARCHIVE_CHECKPOINT_KEY, Messaging, type MessagingEvents } from "./messaging.js";
+import type { ChatState } from "../xmpp/index.js";
 
 export type EndpointOptions = {
   sip: Omit<SipUserAgentOptions, "instanceId" | "logger">;
@@ -44,7 +46,21 @@ export type EndpointEvents = {
   message: ConversationEvents["message"];
   /** A call recorded in the store (either direction), with its conversation if tied. */
   call: ConversationEvents["call"];
+  /** Our message's delivery state moved (XEP-0184 receipt, XEP-0333 marker, SIP MESSAGE response). */
+  messageState: MessagingEvents["messageState"];
+  /** XEP-0085: a peer's chat state (per resource). */
+  chatState: MessagingEvents["chatState"];
+  /** RFC 4733: a digit the peer sent in a call (with media hooks from createMediaHooks). */
+  dtmf: { callId: string; digit: string };
 };
+
+/** Media hooks that report each call's media (createMediaHooks does): the source of `dtmf`. */
+type DigitSource = { events: { on(e: "call", fn: (m: { call: { callId: string }; events: { on(e: "dtmf", fn: (d: { digit: string }) => void): unknown } }) => void): unknown } };
+
+function digitsOf(hooks: unknown): DigitSource | undefined {
+  const events = (hooks as { events?: { on?: unknown } } | undefined)?.events;
+  return events && typeof events.on === "function" ? (hooks as DigitSource) : undefined;
+}
 
 /** protocol.md §2: the instance id is the SIP +sip.instance and seeds the XMPP resource. */
 export function identityOf(instanceId: string): { sipInstance: string; xmppResource: string } {
@@ -59,6 +75,7 @@ export class Endpoint {
   private readonly presence: PresenceBridge;
   private readonly states: ContactStates;
   private readonly conversations: Conversations;
+  private readonly messaging: Messaging;
   private readonly answerInfo = new WeakMap<SipCall, string[]>();
   private readonly discover: DiscoverDeps;
   private readonly log: Logger;
@@ -69,7 +86,12 @@ export class Endpoint {
     const id = identityOf(this.instanceId);
     const kinds = watchCallKinds(o.sip.mediaHooks);
     this.sip = new SipUserAgent({ ...o.sip, mediaHooks: kinds.hooks, instanceId: id.sipInstance, logger: this.log.child("sip") });
-    this.xmpp = new XmppClient({ ...o.xmpp, resource: id.xmppResource, capsCache: storeCapsCache(o.store), logger: this.log.child("xmpp") });
+    // D26: catch up from the archive checkpoint the store kept.
+    const checkpoint = o.store.getSetting(ARCHIVE_CHECKPOINT_KEY) ?? o.xmpp.archiveAfterId;
+    this.xmpp = new XmppClient({
+      ...o.xmpp, resource: id.xmppResource, capsCache: storeCapsCache(o.store), logger: this.log.child("xmpp"),
+      ...(checkpoint ? { archiveAfterId: checkpoint } : {}),
+    });
     this.presence = new PresenceBridge(this.xmpp, this.sip, {
       aor: o.sip.aor, tel: o.tel, reach: o.reach, hasVideo: kinds.hasVideo, log: this.log.child("presence"),
       ...(o.media ? { media: o.media } : {}),
@@ -86,6 +108,13 @@ export class Endpoint {
     });
     this.conversations.events.on("message", (m) => this.events.emit("message", m));
     this.conversations.events.on("call", (c) => this.events.emit("call", c));
+    this.messaging = new Messaging({ store: o.store, xmpp: this.xmpp, sip: this.sip, ourAor: o.sip.aor, log: this.log.child("messaging") });
+    this.messaging.events.on("message", (m) => this.events.emit("message", m));
+    this.messaging.events.on("messageState", (m) => this.events.emit("messageState", m));
+    this.messaging.events.on("chatState", (m) => this.events.emit("chatState", m));
+    digitsOf(o.sip.mediaHooks)?.events.on("call", (media) => {
+      media.events.on("dtmf", ({ digit }) => this.events.emit("dtmf", { callId: media.call.callId, digit }));
+    });
     // §7: reach in a contact's presence is that JID's claim on those SIP addresses.
     this.xmpp.on("presence", (p) => {
       for (const r of p.presence.reach ?? []) learnLink(o.store, p.bare, r.uri, "reach", Date.now());
@@ -150,9 +179,31 @@ export class Endpoint {
     return this.conversations.open(jid);
   }
 
-  /** Sends a chat message in a conversation's thread (reach on the first, §4). */
-  send(conversationId: number, text: string): Promise<Message> {
+  /** Sends a chat message in a conversation's thread (reach on the first, §4); SIP MESSAGE when its contact has no JID (D24). */
+  async send(conversationId: number, text: string): Promise<Message> {
+    const sip = this.messaging.sipTargetOf(conversationId);
+    if (sip) return this.sendSipMessage(sip, text).message;
     return this.conversations.send(conversationId, text);
+  }
+
+  /** RFC 3428: a SIP MESSAGE to a sip:/tel: address, stored pending; `settled` has its final state (also a messageState event). */
+  sendSipMessage(to: string, text: string): { conversation: Conversation; message: Message; settled: Promise<Message> } {
+    return this.messaging.sendSip(to, text);
+  }
+
+  /** XEP-0085: our chat state in a conversation; false when the peer would not want it (§5.1). */
+  sendChatState(conversationId: number, state: ChatState): Promise<boolean> {
+    return this.messaging.sendChatState(conversationId, state);
+  }
+
+  /** The user read a conversation (all, or up to a message): unread count left; a XEP-0333 marker when D25 allows. */
+  read(conversationId: number, upTo?: number): Promise<{ unread: number; displayed: boolean }> {
+    return this.messaging.read(conversationId, upTo);
+  }
+
+  /** Incoming messages not yet read, in one conversation or with one contact. */
+  unread(of: { conversationId: number } | { contactId: number }): number {
+    return "conversationId" in of ? this.messaging.unread(of.conversationId) : this.messaging.unreadOfContact(of.contactId);
   }
 
   /** Calls the peer of a conversation, tying the call to it (§4, §5). */

@@ -2,6 +2,7 @@
 // SqliteStore (store-contract.test.ts runs one suite against both).
 import { randomUUID } from "node:crypto";
 import * as history from "./memory-history.js";
+import * as marks from "./memory-marks.js";
 import { clone, contactOf, conversationIn, definedOnly, emptyTables, linkIn, ownerOf } from "./memory-tables.js";
 import { mergeLink, planLink } from "./store-rules.js";
 import {
@@ -220,6 +221,15 @@ export class MemoryStore implements Store {
   }
   setArchiveId(id: number, archiveId: string) {
     return history.setArchiveIdIn(this.db, id, archiveId);
+  }
+  updateDeliveryUpTo(conversationId: number, upTo: number, state: DeliveryState, at: number) {
+    return marks.updateDeliveryUpToIn(this.db, conversationId, upTo, state, at);
+  }
+  markRead(conversationId: number, upTo: number | undefined, at: number) {
+    return marks.markReadIn(this.db, conversationId, upTo, at);
+  }
+  unreadCount(conversationId: number) {
+    return marks.unreadCountIn(this.db, conversationId);
   }
   recordCall(input: CallInput) {
     return history.recordCallIn(this.db, input);

@@ -112,7 +112,55 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, up: (db) => db.exec(V1) }];
+// V2 (XEP-0333 chat markers, unread state): the state CHECK gains 'displayed'
+// (SQLite cannot alter a CHECK: the table is rebuilt, ids kept, so the FTS
+// index stays valid), plus markable and read_at. History from before V2
+// counts as read: nobody could read it "again".
+const V2 = `
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+CREATE TABLE messages_v2 (
+  id INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  from_jid TEXT NOT NULL,
+  to_jid TEXT NOT NULL,
+  body TEXT NOT NULL,
+  stanza_id TEXT,
+  origin_id TEXT,
+  archive_id TEXT UNIQUE,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'delivered', 'displayed', 'failed', 'received')),
+  at INTEGER NOT NULL,
+  state_at INTEGER NOT NULL,
+  markable INTEGER NOT NULL DEFAULT 0,
+  read_at INTEGER,
+  UNIQUE (conversation_id, direction, stanza_id),
+  UNIQUE (conversation_id, direction, origin_id)
+);
+INSERT INTO messages_v2 (id, conversation_id, direction, from_jid, to_jid, body, stanza_id, origin_id, archive_id, state, at, state_at, markable, read_at)
+  SELECT id, conversation_id, direction, from_jid, to_jid, body, stanza_id, origin_id, archive_id, state, at, state_at, 0,
+         CASE direction WHEN 'in' THEN at END FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v2 RENAME TO messages;
+CREATE INDEX messages_conversation_at ON messages(conversation_id, at);
+CREATE INDEX messages_unread ON messages(conversation_id) WHERE direction = 'in' AND read_at IS NULL;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+  INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body);
+END;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, up: (db) => db.exec(V1) },
+  { version: 2, up: (db) => db.exec(V2) },
+];
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma("user_version", { simple: true }) as number;

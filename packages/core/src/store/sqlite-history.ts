@@ -59,10 +59,11 @@ export function appendMessage(sql: Sql, input: MessageInput): AppendResult {
     return { status: "duplicate", message: getMessage(sql, dup.id)! };
   }
   const r = sql.run(
-    `INSERT INTO messages (conversation_id, direction, from_jid, to_jid, body, stanza_id, origin_id, archive_id, state, at, state_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (conversation_id, direction, from_jid, to_jid, body, stanza_id, origin_id, archive_id, state, at, state_at, markable, read_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     input.conversationId, input.direction, input.from, input.to, input.body,
     input.stanzaId, input.originId, input.archiveId, input.state, input.at, input.stateAt ?? input.at,
+    input.markable ? 1 : 0, input.readAt,
   );
   sql.run(`UPDATE conversations SET last_activity = MAX(last_activity, ?) WHERE id = ?`, input.at, input.conversationId);
   return { status: "added", message: getMessage(sql, Number(r.lastInsertRowid))! };

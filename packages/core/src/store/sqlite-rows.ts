@@ -121,6 +121,8 @@ export type MessageRow = {
   state: DeliveryState;
   at: number;
   state_at: number;
+  markable: number;
+  read_at: number | null;
 };
 
 export function messageOf(r: MessageRow): Message {
@@ -138,6 +140,8 @@ export function messageOf(r: MessageRow): Message {
   if (r.stanza_id !== null) m.stanzaId = r.stanza_id;
   if (r.origin_id !== null) m.originId = r.origin_id;
   if (r.archive_id !== null) m.archiveId = r.archive_id;
+  if (r.markable) m.markable = true;
+  if (r.read_at !== null) m.readAt = r.read_at;
   return m;
 }
 

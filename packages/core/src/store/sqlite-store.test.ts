@@ -20,7 +20,7 @@ describe("migrations", () => {
   it("builds the schema on an empty file and does nothing on re-open", () => {
     const db = new Database(file);
     expect(schemaVersion(db)).toBe(0);
-    expect(migrate(db)).toEqual([1]);
+    expect(migrate(db)).toEqual([1, 2]);
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
     expect(tables).toEqual(expect.arrayContaining(["addresses", "calls", "caps", "contacts", "conversations", "links", "messages", "messages_fts", "settings"]));
@@ -29,21 +29,42 @@ describe("migrations", () => {
     new SqliteStore(file).close();
     new SqliteStore(file).close();
     const again = new Database(file);
-    expect(schemaVersion(again)).toBe(1);
+    expect(schemaVersion(again)).toBe(MIGRATIONS.length);
     again.close();
   });
 
   it("runs only the pending migrations, each in its own transaction", () => {
     const db = new Database(file);
     migrate(db);
-    const v2: Migration = { version: 2, up: (d) => d.exec(`ALTER TABLE contacts ADD COLUMN note TEXT`) };
-    const bad: Migration = { version: 3, up: (d) => d.exec(`CREATE TABLE t3 (x); SELECT no_such_function();`) };
+    const next = MIGRATIONS.length + 1;
+    const v2: Migration = { version: next, up: (d) => d.exec(`ALTER TABLE contacts ADD COLUMN note TEXT`) };
+    const bad: Migration = { version: next + 1, up: (d) => d.exec(`CREATE TABLE t3 (x); SELECT no_such_function();`) };
     expect(() => migrate(db, [...MIGRATIONS, v2, bad])).toThrow();
     // v2 stayed; v3 rolled back whole
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(next);
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 't3'`).pluck().get()).toBe(0);
     expect(migrate(db, [...MIGRATIONS, v2])).toEqual([]);
     db.close();
+  });
+
+  it("V2 keeps a V1 history: ids, search, incoming counted as read, 'displayed' allowed", () => {
+    const db = new Database(file);
+    migrate(db, MIGRATIONS.filter((m) => m.version === 1));
+    db.exec(`INSERT INTO contacts (id, created) VALUES (1, 1);
+      INSERT INTO conversations (id, thread_id, peer_contact_id, created, last_activity) VALUES (1, 't', 1, 1, 1);
+      INSERT INTO messages (id, conversation_id, direction, from_jid, to_jid, body, state, at, state_at)
+        VALUES (7, 1, 'in', 'b', 'a', 'old words', 'received', 3, 3), (8, 1, 'out', 'a', 'b', 'mine', 'sent', 4, 4);`);
+    db.close();
+    const store = new SqliteStore(file);
+    expect(store.getMessage(7)).toMatchObject({ body: "old words", readAt: 3 });
+    expect(store.getMessage(8)?.readAt).toBeUndefined();
+    expect(store.unreadCount(1)).toBe(0);
+    expect(store.search("words").map((m) => m.id)).toEqual([7]);
+    expect(store.updateDeliveryUpTo(1, 8, "displayed", 9).map((m) => m.id)).toEqual([8]);
+    const added = store.appendMessage({ conversationId: 1, direction: "in", from: "b", to: "a", body: "new words", state: "received", at: 10 });
+    expect(added.status === "added" && added.message.id).toBe(9);
+    expect(store.search("words").map((m) => m.id)).toEqual([9, 7]);
+    store.close();
   });
 
   it("refuses a file written by a newer schema", () => {

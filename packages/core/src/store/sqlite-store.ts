@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { migrate } from "./migrations.js";
 import * as history from "./sqlite-history.js";
+import * as marks from "./sqlite-marks.js";
 import { conversationOf, linkOf, Sql, type ConversationRow, type LinkRow } from "./sqlite-rows.js";
 import { mergeLink, planLink } from "./store-rules.js";
 import {
@@ -251,6 +252,15 @@ export class SqliteStore implements Store {
   }
   setArchiveId(id: number, archiveId: string) {
     return this.transaction(() => history.setArchiveId(this.sql, id, archiveId));
+  }
+  updateDeliveryUpTo(conversationId: number, upTo: number, state: DeliveryState, at: number) {
+    return this.transaction(() => marks.updateDeliveryUpTo(this.sql, conversationId, upTo, state, at));
+  }
+  markRead(conversationId: number, upTo: number | undefined, at: number) {
+    return this.transaction(() => marks.markRead(this.sql, conversationId, upTo, at));
+  }
+  unreadCount(conversationId: number) {
+    return marks.unreadCount(this.sql, conversationId);
   }
   recordCall(input: CallInput) {
     return this.transaction(() => history.recordCall(this.sql, input));

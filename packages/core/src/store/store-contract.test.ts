@@ -185,6 +185,52 @@ describe.each(makers)("Store contract: %s", (_name, make) => {
     });
   });
 
+  describe("markers and unread", () => {
+    const added = (r: ReturnType<Store["appendMessage"]>) => (r.status === "added" ? r.message : undefined)!;
+
+    it("a displayed marker moves every earlier message of ours, never back", () => {
+      open();
+      const c = chat();
+      const other = chat(CAROL);
+      const out = (at: number, state: MessageInput["state"]) => added(store.appendMessage(msg(c.id, { direction: "out", state, at, body: `m${at}` })));
+      const [m1, m2, m3, m4] = [out(10, "delivered"), out(20, "sent"), out(30, "failed"), out(40, "sent")];
+      const carols = added(store.appendMessage(msg(other.id, { direction: "out", state: "sent", at: 5 })));
+      const theirs = added(store.appendMessage(msg(c.id, { at: 25 })));
+      const moved = store.updateDeliveryUpTo(c.id, m3!.id, "displayed", 50);
+      expect(moved.map((m) => [m.id, m.state, m.stateAt])).toEqual([[m1!.id, "displayed", 50], [m2!.id, "displayed", 50], [m3!.id, "displayed", 50]]);
+      expect(store.getMessage(m4!.id)?.state).toBe("sent");
+      expect(store.getMessage(carols.id)?.state).toBe("sent");
+      expect(store.getMessage(theirs.id)?.state).toBe("received");
+      // a receipt after the marker changes nothing; a marker for another conversation's message does nothing
+      expect(store.updateDelivery(m2!.id, "delivered", 60).changed).toBe(false);
+      expect(store.updateDeliveryUpTo(c.id, carols.id, "displayed", 60)).toEqual([]);
+      expect(store.updateDeliveryUpTo(c.id, 9999, "displayed", 60)).toEqual([]);
+      expect(store.updateDeliveryUpTo(c.id, m4!.id, "delivered", 70).map((m) => m.id)).toEqual([m4!.id]);
+    });
+
+    it("counts unread incoming messages and marks them read up to one", () => {
+      open();
+      const c = chat();
+      const other = chat(CAROL);
+      const inc = (at: number, over: Partial<MessageInput> = {}) => added(store.appendMessage(msg(c.id, { at, body: `m${at}`, ...over })));
+      const [a, b] = [inc(10, { markable: true }), inc(20)];
+      inc(30);
+      store.appendMessage(msg(c.id, { direction: "out", state: "sent", at: 15, body: "mine" }));
+      store.appendMessage(msg(other.id, { at: 5 }));
+      expect(store.unreadCount(c.id)).toBe(3);
+      expect(store.getMessage(a!.id)).toMatchObject({ markable: true });
+      expect(store.getMessage(b!.id)?.markable).toBeUndefined();
+      expect(store.markRead(c.id, b!.id, 40).map((m) => [m.id, m.readAt])).toEqual([[a!.id, 40], [b!.id, 40]]);
+      expect(store.unreadCount(c.id)).toBe(1);
+      expect(store.markRead(c.id, b!.id, 50)).toEqual([]);
+      expect(store.markRead(c.id, 9999, 50)).toEqual([]);
+      expect(store.markRead(c.id, undefined, 60)).toHaveLength(1);
+      expect(store.unreadCount(c.id)).toBe(0);
+      expect(store.getMessage(a!.id)?.readAt).toBe(40);
+      expect(store.unreadCount(other.id)).toBe(1);
+    });
+  });
+
   describe("calls and timeline", () => {
     it("records a call once per Call-ID with outcome and duration", () => {
       open();

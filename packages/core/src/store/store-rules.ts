@@ -8,6 +8,7 @@ import {
   type Link,
   type LinkInput,
   type LinkTrust,
+  type Message,
   type TimelineCursor,
   type TimelineItem,
 } from "./types.js";
@@ -15,18 +16,20 @@ import {
 /**
  * Delivery state machine of a message we store.
  *
- *   pending --> sent --> delivered        received (incoming; final)
- *      |          |         ^
- *      +----------+--> failed (retry: pending/sent; a late receipt: delivered)
+ *   pending --> sent --> delivered --> displayed     received (incoming; final)
+ *      |          |         ^              ^
+ *      +----------+--> failed (retry: pending/sent; a late receipt or marker)
  *
  * A receipt (XEP-0184) may arrive before the server's ack, so pending may jump
- * to delivered; nothing moves back from delivered.
+ * to delivered; a XEP-0333 displayed marker may come without any receipt, so
+ * every state of ours may jump to displayed. Nothing moves back.
  */
 export const DELIVERY_MOVES: Readonly<Record<DeliveryState, readonly DeliveryState[]>> = {
-  pending: ["sent", "delivered", "failed"],
-  sent: ["delivered", "failed"],
-  failed: ["pending", "sent", "delivered"],
-  delivered: [],
+  pending: ["sent", "delivered", "displayed", "failed"],
+  sent: ["delivered", "displayed", "failed"],
+  failed: ["pending", "sent", "delivered", "displayed"],
+  delivered: ["displayed"],
+  displayed: [],
   received: [],
 };
 
@@ -60,6 +63,11 @@ export function mergeLink(
     created: prev?.created ?? input.at,
     updated: input.at,
   };
+}
+
+/** Timeline order of two messages (time, then id), as the marks "up to" a message use it. */
+export function atOrBefore(m: Pick<Message, "at" | "id">, upTo: Pick<Message, "at" | "id">): boolean {
+  return m.at < upTo.at || (m.at === upTo.at && m.id <= upTo.id);
 }
 
 export function callDuration(call: Pick<Call, "answeredAt" | "endedAt">): number | undefined {

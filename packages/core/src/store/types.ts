@@ -149,7 +149,8 @@ export type Conversation = {
 };
 
 export type Direction = "in" | "out";
-export type DeliveryState = "pending" | "sent" | "delivered" | "failed" | "received";
+/** Ours: pending, sent, delivered (XEP-0184 or a XEP-0333 received marker), displayed (XEP-0333), failed; theirs: received. */
+export type DeliveryState = "pending" | "sent" | "delivered" | "displayed" | "failed" | "received";
 
 export type Message = {
   id: number;
@@ -165,6 +166,10 @@ export type Message = {
   /** XEP-0313 / XEP-0359 stanza-id given by our own archive. */
   archiveId?: string;
   state: DeliveryState;
+  /** Incoming: the sender asked for XEP-0333 chat markers (we may answer `displayed`). */
+  markable?: boolean;
+  /** Incoming: when the user read it (unset: unread). Outgoing messages are never unread. */
+  readAt?: number;
   /** When it was said (a XEP-0203 delay stamp, else when we stored it). */
   at: number;
   /** When `state` last changed. */
@@ -274,6 +279,16 @@ export interface Store {
   updateDelivery(id: number, state: DeliveryState, at: number): { changed: boolean; message?: Message };
   /** Sets an archive id learned later (MAM) on a message that has none. */
   setArchiveId(id: number, archiveId: string): boolean;
+  /**
+   * XEP-0333 §4: a marker for one message covers the earlier ones. Moves every
+   * outgoing message of the conversation at or before `upTo` (timeline order)
+   * to `state` where DELIVERY_MOVES allows; returns the messages that changed.
+   */
+  updateDeliveryUpTo(conversationId: number, upTo: number, state: DeliveryState, at: number): Message[];
+  /** Marks the incoming messages of a conversation read, all or those at or before `upTo`; returns those that changed. */
+  markRead(conversationId: number, upTo: number | undefined, at: number): Message[];
+  /** Incoming messages of a conversation not yet read. */
+  unreadCount(conversationId: number): number;
 
   // calls
   recordCall(input: CallInput): Call;

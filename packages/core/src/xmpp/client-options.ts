@@ -36,8 +36,14 @@ export type XmppClientOptions = {
   ping?: { intervalMs: number; timeoutMs: number };
   iqTimeoutMs?: number;
   maxStanzaBytes?: number;
-  /** Archive id to resume catch-up from (persisted by the store). */
+  /**
+   * XEP-0313: archive id to resume catch-up from (persisted from the
+   * `archiveCheckpoint` event). Every new session catches up from the newest
+   * checkpoint, bounded by `catchUp` (DECISION(protocol.md D26)).
+   */
   archiveAfterId?: string;
+  /** D26 bounds of a catch-up: oldest message (default 30 days) and pages of 50 (default 100 = 5,000 messages). */
+  catchUp?: { maxAgeMs?: number; maxPages?: number; pageSize?: number };
   /** A roster kept from an earlier session: with its version the server may answer "unchanged" (RFC 6121 §2.6). */
   roster?: { ver: string; items: RosterItem[] };
 };
@@ -49,6 +55,8 @@ export type SendMessageOptions = {
   thread?: string;
   requestReceipt?: boolean;
   chatState?: ChatState;
+  /** XEP-0333 §3: ask the peer for chat markers. */
+  markable?: boolean;
   /** XEP-0152 addresses carried in this message (protocol.md §4: first message of a thread). */
   reach?: readonly ReachAddr[];
   extensions?: Element[];

@@ -25,7 +25,7 @@ function context(roster: string[] = ["bob@example.net"]) {
     mamQueries: queries,
     isInRoster: (bare) => roster.includes(bare),
     sendReceipt: (to, id) => receipts.push(`${to} ${id}`),
-    noteArchiveId: (id) => (ctx.archive = id),
+    noteArchiveId: (id) => void (ctx.archive = id),
     presenceCaps: () => undefined,
   };
   const of = <K extends keyof XmppEvents>(k: K) => events.filter((e) => e.event === k).map((e) => e.payload as XmppEvents[K]);
@@ -55,6 +55,30 @@ describe("inbound routing", () => {
     expect(of("chatState")).toEqual([{ from: "bob@example.net/slix", state: "composing", thread: "t1" }]);
     handleMessageStanza(ctx, parseXml(`<message from='bob@example.net/slix' id='r'><received xmlns='urn:xmpp:receipts' id='x9'/></message>`));
     expect(of("receipt")).toEqual([{ from: "bob@example.net/slix", id: "x9" }]);
+  });
+
+  it("reads XEP-0333 markers: markable messages, markers from the peer and from our other resource", () => {
+    const { ctx, of } = context();
+    handleMessageStanza(ctx, chat("<markable xmlns='urn:xmpp:chat-markers:0'/>"));
+    expect(of("message")[0]).toMatchObject({ markable: true });
+    expect(of("message")[0]!.extensions).toEqual([]);
+    handleMessageStanza(ctx, parseXml(`<message from='bob@example.net/slix' to='${ME}' type='chat' id='d1'><displayed xmlns='urn:xmpp:chat-markers:0' id='x7'/><thread>t1</thread></message>`));
+    handleMessageStanza(ctx, parseXml(`<message from='bob@example.net/slix' to='${ME}' id='d2'><displayed xmlns='urn:xmpp:chat-markers:0'/></message>`));
+    const sent = parseXml(`<message xmlns='jabber:client' from='alice@example.com' to='${ME}'><sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>` +
+      `<message xmlns='jabber:client' from='alice@example.com/phone' to='bob@example.net' type='chat' id='d3'><displayed xmlns='urn:xmpp:chat-markers:0' id='m5'/></message></forwarded></sent></message>`);
+    handleMessageStanza(ctx, sent);
+    expect(of("marker")).toEqual([
+      { from: "bob@example.net/slix", peer: "bob@example.net", kind: "displayed", id: "x7", thread: "t1", outgoing: false },
+      { from: "alice@example.com/phone", peer: "bob@example.net", kind: "displayed", id: "m5", outgoing: true },
+    ]);
+    expect(of("message")).toHaveLength(1);
+  });
+
+  it("gives a live message the archive id our server stamped on it", () => {
+    const { ctx, of } = context();
+    handleMessageStanza(ctx, chat("<stanza-id xmlns='urn:xmpp:sid:0' by='mallory@evil.example' id='F1'/>", "bob@example.net/slix", "q1"));
+    handleMessageStanza(ctx, chat("<stanza-id xmlns='urn:xmpp:sid:0' by='alice@example.com' id='A9'/>", "bob@example.net/slix", "q2"));
+    expect(of("message").map((m) => m.archiveId)).toEqual([undefined, "A9"]);
   });
 
   it("unwraps carbons from our account and drops forged ones", () => {

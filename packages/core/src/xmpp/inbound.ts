@@ -1,6 +1,7 @@
 // Routing of incoming stanzas to typed events: RFC 6121 §4 presence and §5
 // messages; XEP-0280 carbons (§11 checks), XEP-0313 results, XEP-0163 events,
-// XEP-0184 receipts (§5.4 rules), XEP-0085 chat states, de-duplication.
+// XEP-0184 receipts (§5.4 rules), XEP-0085 chat states, XEP-0333 markers,
+// de-duplication.
 import type { Element } from "./xml.js";
 import type { Logger } from "../util/log.js";
 import type { XmppEvents, XmppMessage } from "./client-events.js";
@@ -28,7 +29,8 @@ export interface InboundContext {
   readonly mamQueries: ReadonlySet<string>;
   isInRoster(bare: string): boolean;
   sendReceipt(to: string, id: string, thread?: string): void;
-  noteArchiveId(id: string): void;
+  /** An archive id seen on a live stanza (`archived` false) or in a MAM result. */
+  noteArchiveId(id: string, archived: boolean): void;
   presenceCaps(p: Presence): void;
 }
 
@@ -80,13 +82,16 @@ function handleChat(ctx: InboundContext, el: Element, origin: Origin): void {
   if (msg.error) return ctx.emit("messageError", withId({ from: msg.from, error: msg.error }, msg.id));
   if (msg.receiptFor && !outgoing) ctx.emit("receipt", withThread({ from: msg.from, id: msg.receiptFor }, msg.thread));
   if (msg.chatState && !outgoing && !origin.archived) ctx.emit("chatState", withThread({ from: msg.from, state: msg.chatState }, msg.thread));
-  if (msg.body === undefined) return;
+  // XEP-0333: a marker from the peer, or (outgoing) one our other resource sent; archived ones too (they only move forward).
+  if (msg.marker && msg.body === undefined) ctx.emit("marker", withThread({ from: msg.from, peer, ...msg.marker, outgoing }, msg.thread));
   const archiveId = origin.archived?.archiveId ?? ownStanzaId(msg, bareJid(our));
-  if (archiveId) ctx.noteArchiveId(archiveId);
+  if (archiveId) ctx.noteArchiveId(archiveId, origin.archived !== undefined);
+  if (msg.body === undefined) return;
   if (!ctx.dedup.firstTime(messageKeys(msg, bareJid(our), archiveId))) return ctx.log.debug("duplicate message dropped", { id: msg.id });
   if (msg.thread) ctx.threads.received(peer, msg.thread);
   if (shouldAck(ctx, msg, outgoing, origin)) ctx.sendReceipt(msg.from, msg.id!, msg.thread);
   const event: XmppMessage = { ...msg, direction: outgoing ? "out" : "in", peer };
+  if (archiveId) event.archiveId = archiveId;
   if (origin.carbon) event.carbon = origin.carbon;
   if (origin.archived) event.archived = origin.archived;
   ctx.emit("message", event);

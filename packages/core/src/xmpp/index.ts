@@ -1,7 +1,7 @@
 // The xmpp/ facade: XmppClient and the pure helpers others may use (link/, store/).
 export { XmppClient } from "./xmpp-client.js";
 export type { XmppClientOptions, SendMessageOptions, OwnPresence } from "./xmpp-client.js";
-export type { XmppEvents, XmppMessage, ClientState } from "./client-events.js";
+export type { XmppEvents, XmppMessage, ClientState, MarkerEvent } from "./client-events.js";
 
 export { computeCapsVer, verifyCapsVer, capsVerString } from "./caps/caps-ver.js";
 export type { CapsCheck } from "./caps/caps-ver.js";
@@ -21,6 +21,8 @@ export type { Vcard, VcardTel } from "./vcard/vcard.js";
 
 export { newThreadId } from "./chat/thread.js";
 export type { ChatMessage, ChatState, StanzaId, MessageErrorInfo } from "./chat/message.js";
+export { CHAT_STATES, NS_CHATSTATES } from "./chat/message.js";
+export { NS_MARKERS, type Marker, type MarkerKind } from "./markers/markers.js";
 export type { Presence, Show, PresenceType } from "./presence/presence.js";
 export type { PresenceChange, ResourcePresence } from "./presence/presence-table.js";
 export type { RosterItem, Subscription } from "./roster/roster.js";

@@ -7,6 +7,7 @@ import { NS_REACH } from "./reach/reach.js";
 import { NS_ACTIVITY } from "./activity/activity.js";
 import { NS_CHATSTATES, NS_RECEIPTS } from "./chat/message.js";
 import { notifyFeature } from "./pep/pep.js";
+import { NS_MARKERS } from "./markers/markers.js";
 
 export const DEFAULT_CAPS_NODE = "urn:cusax:caps";
 export const DEFAULT_IDENTITY: DiscoIdentity = { category: "client", type: "pc", name: "cusax" };
@@ -18,6 +19,7 @@ export const BASE_FEATURES: readonly string[] = [
   "urn:xmpp:ping",
   NS_RECEIPTS,
   NS_CHATSTATES,
+  NS_MARKERS,
   "urn:xmpp:sid:0",
   NS_REACH,
   notifyFeature(NS_REACH),

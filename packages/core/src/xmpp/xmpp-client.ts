@@ -25,7 +25,8 @@ import { RosterBook } from "./roster/roster-book.js";
 import { NS_ROSTERVER, parseRosterResult, serializeRosterGet, serializeRosterSet, serializeSubscription, type RosterItem } from "./roster/roster.js";
 import { registerIqHandlers } from "./iq-handlers.js";
 import { serializeCarbonsEnable } from "./carbons/carbons.js";
-import { catchUpArchive, type CatchUpOptions, type CatchUpResult } from "./archive/catch-up.js";
+import { catchUpArchive, catchUpGap, type CatchUpOptions, type CatchUpResult } from "./archive/catch-up.js";
+import { serializeMarker, type Marker } from "./markers/markers.js";
 import type { ReachAddr } from "./reach/reach.js";
 import type { Vcard } from "./vcard/vcard.js";
 import { ON_THE_PHONE, type Activity } from "./activity/activity.js";
@@ -47,7 +48,10 @@ export class XmppClient extends Emitter<XmppEvents> {
   private readonly pending: Element[] = [];
   private rosterVersioning = false;
   private own: OwnPresence = {};
+  /** The archive position every message up to which has been handed out (XEP-0313 checkpoint). */
   private lastArchive: string | undefined;
+  /** A catch-up is due or running: live archive ids do not move the checkpoint meanwhile. */
+  private catchingUp = false;
   private readonly inbound: InboundContext;
 
   constructor(private readonly options: XmppClientOptions) {
@@ -93,7 +97,7 @@ export class XmppClient extends Emitter<XmppEvents> {
     return this.session.jid;
   }
 
-  /** The newest archive id seen (XEP-0359 stanza-id by our account, or a MAM result). */
+  /** The archive checkpoint: every message up to it was handed out (live stanza-id or catch-up). */
   get lastArchiveId(): string | undefined {
     return this.lastArchive;
   }
@@ -123,6 +127,11 @@ export class XmppClient extends Emitter<XmppEvents> {
   async sendChatState(to: string, state: ChatState, thread?: string): Promise<void> {
     if (!this.session.online) return;
     await this.send(serializeMessage({ to, id: newMessageId(), chatState: state, ...(thread ? { thread } : {}) }), false);
+  }
+
+  /** XEP-0333 §4: a marker for the peer's message `id` (ours are only ever `displayed`, protocol.md D25). */
+  async sendMarker(to: string, marker: Marker, thread?: string): Promise<void> {
+    await this.send(serializeMarker(to, marker, newMessageId(), thread), true);
   }
 
   /** RFC 6121 §4.2 / §4.4: our broadcast presence (with caps), kept for reconnects. */
@@ -281,6 +290,8 @@ export class XmppClient extends Emitter<XmppEvents> {
 
   private async sessionStarted(): Promise<void> {
     this.contacts.forget();
+    // Offline messages come with the first presence: they must not move the checkpoint past the gap.
+    this.catchingUp = true;
     const steps: [string, () => Promise<unknown>][] = [
       ["roster", () => this.fetchRoster()],
       ["carbons", () => this.iq(serializeCarbonsEnable())],
@@ -289,7 +300,25 @@ export class XmppClient extends Emitter<XmppEvents> {
     ];
     for (const [name, step] of steps) await step().catch((e: unknown) => this.log.warn(`session step ${name} failed`, { error: String(e) }));
     this.emit("online", { jid: this.jid, resumed: false });
-    if (this.lastArchive) void this.catchUpArchive().catch((e: unknown) => this.log.warn("archive catch-up failed", { error: String(e) }));
+    void this.catchUpGap().catch((e: unknown) => this.log.warn("archive catch-up failed", { error: String(e) }));
+  }
+
+  /** XEP-0313 on every new session (a resumed stream has no gap), from the checkpoint (D26). */
+  private async catchUpGap(): Promise<void> {
+    try {
+      await catchUpGap({
+        iq: this.iqFn, queries: this.mamQueries, log: this.log, afterId: this.lastArchive,
+        bounds: this.options.catchUp ?? {}, checkpoint: (id) => this.checkpoint(id),
+      });
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  private checkpoint(id: string): void {
+    if (id === this.lastArchive) return;
+    this.lastArchive = id;
+    this.emit("archiveCheckpoint", { id });
   }
 
   private sessionResumed(jid: string): void {
@@ -340,7 +369,9 @@ export class XmppClient extends Emitter<XmppEvents> {
       mamQueries: this.mamQueries,
       isInRoster: (bare) => this.rosterBook.get(bare) !== undefined,
       sendReceipt: (to, id, thread) => void this.send(serializeReceipt(to, id, newMessageId(), thread), false).catch(() => undefined),
-      noteArchiveId: (id) => (this.lastArchive = id),
+      noteArchiveId: (id, archived) => {
+        if (!archived && !this.catchingUp) this.checkpoint(id);
+      },
       presenceCaps: (p) => this.contacts.learnCaps(p),
     };
   }

@@ -3,6 +3,7 @@
 import { xml, type Element } from "../xml.js";
 import { parseReach, serializeReach, NS_REACH, type ReachAddr } from "../reach/reach.js";
 import { bareJid } from "../jid.js";
+import { markableElement, readMarker, NS_MARKERS, type Marker } from "../markers/markers.js";
 
 export const NS_RECEIPTS = "urn:xmpp:receipts";
 export const NS_CHATSTATES = "http://jabber.org/protocol/chatstates";
@@ -23,6 +24,8 @@ export type OutgoingMessage = {
   /** XEP-0184 §5.1: ask for a receipt (only with a body). */
   requestReceipt?: boolean;
   chatState?: ChatState;
+  /** XEP-0333 §3: ask for chat markers (only with a body). */
+  markable?: boolean;
   reach?: readonly ReachAddr[];
   extensions?: Element[];
 };
@@ -44,6 +47,10 @@ export type ChatMessage = {
   /** XEP-0184 §5.2: id of the message this one acknowledges. */
   receiptFor?: string;
   chatState?: ChatState;
+  /** XEP-0333 §3: the sender wants chat markers for this message. */
+  markable?: boolean;
+  /** XEP-0333 §4: this message is a marker for an earlier one. */
+  marker?: Marker;
   delay?: { stamp: string; from?: string };
   reach?: ReachAddr[];
   error?: MessageErrorInfo;
@@ -57,6 +64,7 @@ export function serializeMessage(m: OutgoingMessage): Element {
   if (m.thread) children.push(xml("thread", {}, m.thread));
   if (m.requestReceipt && m.body !== undefined) children.push(xml("request", { xmlns: NS_RECEIPTS }));
   if (m.chatState) children.push(xml(m.chatState, { xmlns: NS_CHATSTATES }));
+  if (m.markable && m.body !== undefined) children.push(markableElement());
   children.push(xml("origin-id", { xmlns: NS_SID, id: m.id }));
   if (m.reach && m.reach.length) children.push(serializeReach(m.reach));
   children.push(...(m.extensions ?? []));
@@ -90,7 +98,7 @@ const KNOWN = new Set([
 
 function isKnown(c: Element): boolean {
   const ns = c.attrs.xmlns ?? "";
-  if (ns === NS_CHATSTATES) return true;
+  if (ns === NS_CHATSTATES || ns === NS_MARKERS) return true;
   return KNOWN.has(`${c.name} ${ns === "jabber:client" ? "" : ns}`);
 }
 
@@ -119,6 +127,12 @@ function readChild(msg: ChatMessage, c: Element): void {
   }
   if (ns === NS_CHATSTATES) {
     if ((CHAT_STATES as readonly string[]).includes(c.name)) msg.chatState = c.name as ChatState;
+    return;
+  }
+  if (ns === NS_MARKERS) {
+    const m = readMarker(c);
+    if (m === "markable") msg.markable = true;
+    else if (m) msg.marker ??= m;
     return;
   }
   switch (c.name) {
