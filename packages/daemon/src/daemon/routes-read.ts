@@ -5,6 +5,7 @@ import { ApiError } from "../api/errors.js";
 import type { Router } from "../api/router.js";
 import { isSipAddress, requireJid, type RouteDeps } from "./deps.js";
 import { decodeCursor, encodeCursor } from "./history-cursor.js";
+import { peerPresence } from "./peer-presence.js";
 import type { PresenceChoice } from "./own-presence.js";
 import { callView, contactView, messageView, timelineView, type ContactView } from "./views.js";
 
@@ -26,10 +27,13 @@ type RosterEntry = ReturnType<RouteDeps["client"]["xmpp"]["roster"]>[number];
 /** One roster item as a contact view (with the store's contact when there is one). */
 export function rosterContactView(deps: RouteDeps, item: RosterEntry): { view: ContactView; contact?: Contact } {
   const c = deps.store.findContactByAddress({ kind: "jid", value: item.jid });
-  const view = contactView(c, {
-    jid: item.jid, links: deps.client.links(item.jid), subscription: item.subscription,
-    ...(item.name ? { name: item.name } : {}), sipStateOf: (jid) => deps.client.sipStateOf(jid),
-  });
+  const view = {
+    ...contactView(c, {
+      jid: item.jid, links: deps.client.links(item.jid), subscription: item.subscription,
+      ...(item.name ? { name: item.name } : {}), sipStateOf: (jid) => deps.client.sipStateOf(jid),
+    }),
+    presence: peerPresence(deps.client.xmpp, item.jid),
+  };
   return c ? { view, contact: c } : { view };
 }
 
