@@ -121,7 +121,7 @@ export async function startStockProsody(options: StockProsodyOptions = {}): Prom
     await until("stock Prosody to accept c2s connections", async () => {
       if (p.child.exitCode !== null) throw new Error(`prosody exited: ${p.log()}`);
       return starttlsOffered(LOOPBACK, c2s, domain);
-    });
+    }, { timeoutMs: 60_000 });
   } catch (err) {
     await proc?.stop();
     removeWorldDir(dir, true);

@@ -8,9 +8,10 @@ import { startEjabberd, startStockProsody, until, useCleanup, type XmppServer } 
 import { XmppClient, type XmppClientOptions, type XmppMessage } from "../../../packages/core/src/xmpp/index.js";
 import { next } from "./helpers.js";
 
+// Debian's stock Prosody config has no direct TLS port; our ejabberd has one.
 const SHAPES = [
-  { shape: "ejabberd", start: (users: string[]) => startEjabberd({ users }) },
-  { shape: "prosody-stock", start: (users: string[]) => startStockProsody({ users }) },
+  { shape: "ejabberd", start: (users: string[]) => startEjabberd({ users }), directTls: true },
+  { shape: "prosody-stock", start: (users: string[]) => startStockProsody({ users }), directTls: false },
 ] as const;
 
 function clientOf(server: XmppServer, user: string, resource: string, extra: Partial<XmppClientOptions> = {}): XmppClient {
@@ -35,7 +36,7 @@ function collect(client: XmppClient): XmppMessage[] {
   return got;
 }
 
-describe.each(SHAPES)("our client against $shape", ({ shape, start }) => {
+describe.each(SHAPES)("our client against $shape", ({ shape, start, directTls }) => {
   const track = useCleanup();
   const since = new Date(Date.now() - 60_000);
   let server: XmppServer;
@@ -51,7 +52,7 @@ describe.each(SHAPES)("our client against $shape", ({ shape, start }) => {
     bobBare = server.users.bob!.jid;
     alice = track(clientOf(server, "alice", "desk"));
     bob = track(clientOf(server, "bob", "laptop"));
-  });
+  }, 120_000); // ejabberd's boot alone took 18 s on the loaded test machine
 
   it("logs in with STARTTLS, trusting only the world's CA", async () => {
     await expect(clientOf(server, "alice", "untrusting", { ca: [] }).start()).rejects.toMatchObject({
@@ -61,6 +62,14 @@ describe.each(SHAPES)("our client against $shape", ({ shape, start }) => {
     expect(await alice.start()).toEqual({ jid: `${aliceBare}/desk` });
     expect(await bob.start()).toEqual({ jid: `${bobBare}/laptop` });
     expect(alice.state).toBe("online");
+  });
+
+  it("direct TLS (XEP-0368) where the server offers it", async () => {
+    expect(server.ports.directTls !== undefined).toBe(directTls);
+    if (server.ports.directTls === undefined) return;
+    const tls = clientOf(server, "alice", "tls", { service: `xmpps://${server.host}:${server.ports.directTls}` });
+    expect(await tls.start()).toEqual({ jid: `${aliceBare}/tls` });
+    await tls.stop();
   });
 
   it("subscribes both ways and sees each other's presence", async () => {
