@@ -97,7 +97,8 @@ export async function run(command: string, args: string[], options: SpawnOptions
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const [code] = (await once(child, "exit")) as [number | null];
+  // "close", not "exit": exit may come before the pipes are drained, and the output would be cut short.
+  const [code] = (await once(child, "close")) as [number | null];
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output}`);
   return output;
 }
