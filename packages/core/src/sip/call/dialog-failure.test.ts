@@ -140,3 +140,23 @@ describe("RFC 3261 §13.3.1.4: no ACK for our 2xx", () => {
     expect(warn?.msg).toBe("no ACK for our 200: the peer or a proxy could not reach our Contact <sip:bob@192.0.2.2:5060>");
   });
 });
+
+describe("RFC 3261 §9.1: a CANCEL that is never followed by a final response", () => {
+  it("the call counts as cancelled 64*T1 after the CANCEL, never stuck in cancelling", async () => {
+    const net = new FakeNetwork();
+    const alice = testUa(net, "alice", "192.0.2.1");
+    const peer = new ScriptedPeer(net, PEER);
+    const call = alice.core.call("sip:bob@192.0.2.9");
+    await net.settle();
+    peer.reply(peer.request("INVITE"), 180, { toTag: "b1" });
+    await net.settle();
+    call.hangup();
+    await net.settle();
+    peer.reply(peer.request("CANCEL"), 200, {});
+    await net.advance(31_000, 1_000);
+    expect(call.state).toBe("cancelling");
+    await net.advance(2_000, 500);
+    expect(call.outcome).toEqual({ reason: "cancelled" });
+    expect(alice.records.some((r) => r.level === "warn" && r.msg.startsWith("no final response to our cancelled INVITE"))).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 // RFC 3261 §13.2 (UAC INVITE), §9.1 (CANCEL), §13.2.2.4 (forks, ACK), §8.1.3.4 (3xx), §22.2 (401/407); RFC 3323 Privacy; RFC 6993 Call-Info.
+import type { TimerHandle } from "../../util/clock.js";
 import { angle, bodyOf, buildRequest, newToken, type Dialog } from "../dialog/index.js";
 import { InviteForks } from "../dialog/index.js";
 import { parseUri, serializeUri, type AnyUri, type SipRequest, type SipResponse } from "../message/index.js";
@@ -8,7 +9,7 @@ import { Call } from "./call.js";
 import { IGNORE_RESPONSES, type CallContext } from "./context.js";
 import { SUPPORTED } from "./options.js";
 import { OUTGOING_TRANSITIONS, StateMachine, type CallState, type OutgoingCallState } from "./state.js";
-import { endForStatus, type CallMedia } from "./types.js";
+import { endForStatus, type CallEnd, type CallMedia } from "./types.js";
 
 const SDP = "application/sdp";
 /** RFC 3261 §8.1.3.4: we follow at most this many redirects. */
@@ -40,6 +41,7 @@ export class OutgoingCall extends Call {
   private gotProvisional = false;
   private cancelWanted = false;
   private earlyAnswer: string | undefined;
+  private cancelTimer: TimerHandle | undefined;
 
   constructor(ctx: CallContext, target: string, private readonly options: OutgoingCallOptions = {}) {
     const callId = newToken(12);
@@ -235,8 +237,20 @@ export class OutgoingCall extends Call {
     else this.cancelWanted = true;
   }
 
+  /** RFC 3261 §9.1: no final response within 64*T1 of our CANCEL: the INVITE counts as cancelled. */
   private sendCancel(): void {
-    if (this.invite) this.ctx.request(buildCancel(this.invite), IGNORE_RESPONSES);
+    if (!this.invite) return;
+    this.ctx.request(buildCancel(this.invite), IGNORE_RESPONSES);
+    this.cancelTimer = this.ctx.clock.setTimeout(() => {
+      if (this.state !== "cancelling") return;
+      this.ctx.log.warn("no final response to our cancelled INVITE within 64*T1: the call counts as cancelled", { callId: this.callId });
+      this.finish({ reason: "cancelled" });
+    }, 64 * this.ctx.timers.t1);
+  }
+
+  override finish(end: CallEnd): void {
+    this.ctx.clock.clearTimeout(this.cancelTimer);
+    super.finish(end);
   }
 
   hangup(): void {
