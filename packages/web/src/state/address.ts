@@ -4,7 +4,8 @@ import type { ContactView } from "../api/types.js";
 
 /** Bare, lower-case JID; `sips:` as `sip:` without parameters; tel: without separators. */
 export function normalAddress(address: string): string {
-  const a = address.trim();
+  // A name-addr (`"Alice" <sip:alice@x>`, as SIP headers carry it) is its URI.
+  const a = (address.match(/<([^>]*)>/)?.[1] ?? address).trim();
   if (/^sips?:/i.test(a)) {
     const rest = a.replace(/^sips?:/i, "").split(";")[0]!.split("?")[0]!;
     const [user, host] = rest.includes("@") ? rest.split("@") : ["", rest];

@@ -29,6 +29,18 @@ export function presenceText(c: ContactView): string {
   return status ? `${DOT_LABEL[dot]}: ${status}` : DOT_LABEL[dot];
 }
 
+// protocol.md §3: the status text cusax (and Jitsi) put up during a call.
+const ON_CALL_STATUS = /^\s*on (the phone|a video call)\s*$/i;
+
+/** One line for the list and the chat header: presence and SIP state, "On the phone" said once. */
+export function statusLine(c: ContactView): string {
+  if (c.sipState === "on-the-phone") {
+    const status = c.presence?.status?.trim();
+    return status && !ON_CALL_STATUS.test(status) ? `On the phone · ${status}` : "On the phone";
+  }
+  return `${presenceText(c)} · ${sipLabel(c.sipState)}`;
+}
+
 const SIP_LABEL: Record<SipState, string> = {
   callable: "Callable",
   "on-the-phone": "On the phone",

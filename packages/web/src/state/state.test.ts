@@ -7,7 +7,7 @@ import { dialTarget, displayName, findContact, normalAddress } from "./address.j
 import { callSpans, spanOf } from "./call-spans.js";
 import { addDtmf, callPhase, callTimer, formatDuration, replaceCalls, ringingCalls, upsertCall } from "./calls.js";
 import { backoffMs, move, initialConnection } from "./connection.js";
-import { callability, initial, mediaOf, presenceDot, presenceText, sortContacts } from "./contacts.js";
+import { callability, initial, mediaOf, presenceDot, presenceText, sortContacts, statusLine } from "./contacts.js";
 import { Drafts, memoryStorage } from "./drafts.js";
 import { initialState, reduce, timelineOf, type Action, type AppState } from "./store.js";
 import { addLocal, applyPage, emptyTimeline, entries, failLocal, isMissed, laterState, mergeItems, resolveLocal, setMessageState } from "./timeline.js";
@@ -29,6 +29,7 @@ describe("addresses", () => {
     expect(normalAddress("Bob@Example.test/phone")).toBe("bob@example.test");
     expect(normalAddress("sips:bob@EXAMPLE.test;gr=urn:uuid:1")).toBe("sip:bob@example.test");
     expect(normalAddress("sip:+1 555-1234@pbx.test;user=phone")).toBe("tel:+15551234");
+    expect(normalAddress('"Alice" <sip:alice@Example.test;gr=x>')).toBe("sip:alice@example.test");
     expect(findContact([carol, bob], "sip:bob@example.test;gr=abc")?.name).toBe("Bob");
     expect(findContact([carol, bob], "dave@example.test")).toBeUndefined();
     expect(displayName(carol)).toBe("carol");
@@ -58,6 +59,8 @@ describe("contact list", () => {
     expect(presenceText({ ...bob, presence: { show: "away", status: "lunch" } })).toBe("Away: lunch");
     expect(presenceText({ ...bob, presence: { show: "dnd" } })).toBe("Do not disturb");
     expect(presenceDot({ ...bob, presence: { show: "offline" } })).toBe("offline");
+    expect(statusLine({ ...bob, sipState: "on-the-phone", presence: { show: "dnd", status: "On the phone" } })).toBe("On the phone");
+    expect(statusLine({ ...bob, presence: { show: "away", status: "lunch" } })).toBe("Away: lunch · Callable");
   });
 
   it("says when and why a contact can be called, and their media", () => {
@@ -212,6 +215,9 @@ describe("the window's reducer", () => {
     expect(s.calls.c1).toMatchObject({ contactKey: "bob@example.test", conversationId: 7, since: 1000 });
     expect(s.conversations[7]).toBe("bob@example.test");
     expect(s.notices.at(-1)).toMatchObject({ kind: "call", callId: "c1" });
+    // Answering (the POST answer) keeps the call's contact and conversation.
+    const answered = run(s, { type: "placed", call: callView({ state: "answering", remote: "<sip:bob@example.test>" }), now: 1500 });
+    expect(answered.calls.c1).toMatchObject({ contactKey: "bob@example.test", conversationId: 7 });
     const t = run(s, ev({ type: "callRecord", conversationId: 7, record: rec(1, 900, { outcome: "missed", endedAt: 1100 }) }));
     expect(entries(timelineOf(t, "bob@example.test")).map(isMissed)).toEqual([true]);
   });

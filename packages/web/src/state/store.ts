@@ -73,7 +73,7 @@ export function reduce(s: AppState, a: Action): AppState {
     case "loading": return { ...s, timelines: { ...s.timelines, [a.key]: { ...timelineOf(s, a.key), loading: true } } };
     case "page": return withPage(s, a.key, a.page, a.older);
     case "callsList": return { ...s, calls: keyCalls(s, replaceCalls(s.calls, a.calls, a.now)) };
-    case "placed": return { ...s, calls: upsertCall(s.calls, a.call, a.now, { conversationId: a.conversationId, contactKey: a.contactKey ?? keyOfAddress(s, a.call.remote) }), ...tie(s, a.conversationId, a.contactKey) };
+    case "placed": return { ...s, calls: upsertCall(s.calls, a.call, a.now, { conversationId: a.conversationId, contactKey: a.contactKey ?? s.calls[a.call.id]?.contactKey ?? keyOfAddress(s, a.call.remote) }), ...tie(s, a.conversationId, a.contactKey) };
     case "stats": return { ...s, calls: setStats(s.calls, a.callId, a.stats) };
     case "localSend": return { ...s, timelines: { ...s.timelines, [a.key]: addLocal(timelineOf(s, a.key), a.message) } };
     case "sent": return withTimeline({ ...s, ...tie(s, a.conversationId, a.key) }, a.key, resolveLocal(timelineOf(s, a.key), a.localId, a.message));

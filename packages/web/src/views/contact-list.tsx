@@ -3,7 +3,7 @@
 import type { JSX } from "preact";
 import type { ContactView } from "../api/types.js";
 import { contactKey, displayName } from "../state/address.js";
-import { filterContacts, initial, mediaOf, presenceDot, presenceText, sipLabel, sortContacts } from "../state/contacts.js";
+import { filterContacts, initial, mediaOf, presenceDot, presenceText, sipLabel, sortContacts, statusLine } from "../state/contacts.js";
 import { isTyping } from "../state/typing.js";
 import type { AppState } from "../state/store.js";
 import { Icon } from "./icons.js";
@@ -64,7 +64,7 @@ function ContactRow({ c, p }: { c: ContactView; p: ListProps }): JSX.Element {
         <span class="avatar" aria-hidden="true">{initial(c)}<span class={`dot dot-${dot}`} /></span>
         <span class="contact-main">
           <span class="contact-name">{name}</span>
-          <span class="contact-sub">{typing ? <em class="typing">typing…</em> : `${presenceText(c)} · ${sipLabel(c.sipState)}`}</span>
+          <span class="contact-sub">{typing ? <em class="typing">typing…</em> : statusLine(c)}</span>
         </span>
         <span class="contact-side">
           {media.video ? <Icon name="video" class="cap" /> : media.audio ? <Icon name="phone" class="cap" /> : null}

@@ -9,7 +9,7 @@ import type { Actions } from "../app/actions.js";
 import { conversationFor, errorText } from "../app/actions.js";
 import { contactKey, displayName } from "../state/address.js";
 import { activeCalls } from "../state/calls.js";
-import { callability, initial, mediaOf, presenceDot, presenceText, sipLabel } from "../state/contacts.js";
+import { callability, initial, mediaOf, presenceDot, statusLine } from "../state/contacts.js";
 import type { Drafts } from "../state/drafts.js";
 import { timelineOf, type AppState } from "../state/store.js";
 import { isTyping } from "../state/typing.js";
@@ -54,7 +54,7 @@ export function Conversation(p: ConversationProps): JSX.Element {
         <span class="avatar" aria-hidden="true">{initial(c)}<span class={`dot dot-${presenceDot(c)}`} /></span>
         <div class="chat-title">
           <h1>{displayName(c)}</h1>
-          <span class="chat-sub" data-presence={presenceDot(c)}>{presenceText(c)} · {sipLabel(c.sipState)}</span>
+          <span class="chat-sub" data-presence={presenceDot(c)}>{statusLine(c)}</span>
         </div>
         <CallButtons c={c} onCall={(video) => (callability(c).busy ? setBusyAsk({ video }) : void call(video))} />
         <button type="button" class="icon-button" aria-label="Links: addresses of this contact" title="Links" onClick={p.onLinks}><Icon name="link" /></button>
