@@ -2,7 +2,7 @@
 import { createClient, type CusaxClient, type CusaxClientOptions } from "../../../packages/core/src/index.js";
 import { MemoryStore } from "../../../packages/core/src/store/memory-store.js";
 import type { MediaHooks } from "../../../packages/core/src/sip/index.js";
-import { startKamailio, startProsody, until, type Kamailio, type Prosody } from "../index.js";
+import { startKamailio, startProsody, until, type SipServer, type XmppServer } from "../index.js";
 import { ToneMedia } from "../sip/call-kit.js";
 
 export function toneHooks(hz: number): MediaHooks {
@@ -11,8 +11,8 @@ export function toneHooks(hz: number): MediaHooks {
 
 export function endpoint(
   track: <T extends { stop(): Promise<void> }>(t: T) => T,
-  prosody: Prosody,
-  kamailio: Kamailio,
+  prosody: XmppServer,
+  kamailio: SipServer,
   user: string,
   extra: Partial<Omit<CusaxClientOptions, "sip" | "xmpp">> = {},
   sipUser = user,
