@@ -1,7 +1,9 @@
 // World: RFC 3261 §10 / §13-§15, RFC 5627 and RFC 3515 through Debian's stock kamailio.cfg (loose_route()
 // then relay, auth and usrloc in MariaDB), GRUU off and on: registration (rows of the location and
 // subscriber tables), calls between two of our UAs each way with hold/resume and BYE from either side,
-// calls with baresip both ways with tones checked, and a blind transfer. One MariaDB serves both instances.
+// calls with baresip both ways with tones checked, and a blind transfer; and the shape itself: stock-gruu
+// cannot route an in-dialog request to a GRUU (478). One MariaDB serves both instances.
+import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +16,7 @@ import {
 } from "../index.js";
 import { phoneHeard } from "../media/media-kit.js";
 import { nextIncoming, reach, startAgent, type Agent } from "./call-kit.js";
-import { startStack } from "./stack-kit.js";
+import { startStack, udpExchange } from "./stack-kit.js";
 
 const track = useCleanup();
 const USERS = ["alice", "bob", "carol", "dave", "erin"];
@@ -94,6 +96,29 @@ describe.concurrent.each(both)("registration through %s", (name, title) => {
     const ua = await startStack(k, "UDP", { user });
     try {
       expect(await ua.registration.start()).toMatchObject({ ok: true });
+    } finally {
+      await ua.stop();
+    }
+  });
+});
+
+describe("the stock script's shape", () => {
+  // test-world.md §9: the stock script relays after loose_route() without a location lookup, so with GRUUs
+  // on it cannot deliver a request inside a dialog whose Request-URI is a GRUU. What our core must live with.
+  it("stock-gruu answers a loose-routed BYE whose Request-URI is a pub-gruu with 478", async () => {
+    const k = servers.g1;
+    const ua = await startStack(k, "UDP", { user: "carol" });
+    try {
+      expect(await ua.registration.start()).toMatchObject({ ok: true });
+      const gruu = ua.registration.gruu!;
+      const id = randomUUID();
+      const bye =
+        `BYE ${gruu} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK${id};rport\r\nRoute: <sip:${k.host}:${k.ports.udp};lr>\r\n` +
+        `Max-Forwards: 70\r\nFrom: <sip:bob@${k.domain}>;tag=b-${id}\r\nTo: <sip:carol@${k.domain}>;tag=c-${id}\r\n` +
+        `Call-ID: shape-${id}\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n`;
+      const replies = await udpExchange(k.ports.udp, [bye], (rs) => rs.some((r) => /^SIP\/2\.0 [2-6]\d\d /.test(r)), T);
+      expect(replies.find((r) => !r.startsWith("SIP/2.0 1"))!.split("\r\n")[0]).toMatch(/^SIP\/2\.0 478 /);
+      expect(ua.requests.some((r) => r.method === "BYE")).toBe(false);
     } finally {
       await ua.stop();
     }
