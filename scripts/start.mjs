@@ -6,11 +6,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ensureDebianPackages, ensureNodeModules, root } from "./bootstrap.mjs";
+import { ensureDebianPackages, ensureNodeModules, ensureWebBuild, root } from "./bootstrap.mjs";
 
 const args = process.argv.slice(2);
 const xdg = join(process.env.XDG_CONFIG_HOME || join(process.env.HOME || homedir(), ".config"), "cusax", "config.json");
 ensureNodeModules();
+ensureWebBuild(); // the daemon serves the web app at /
 if (args.includes("--config") || existsSync(xdg)) {
   const r = spawnSync(process.execPath, [join(root, "packages/daemon/bin/cusax.mjs"), "daemon", ...args], { stdio: "inherit", cwd: root });
   process.exit(r.status ?? 1);

@@ -2,9 +2,10 @@
 // type check, the lint (with the module arrows) and every test, unit and
 // world. Nothing is skipped because something is missing.
 import { spawnSync } from "node:child_process";
-import { ensureDebianPackages, ensureNodeModules, root } from "./bootstrap.mjs";
+import { ensureDebianPackages, ensureNodeModules, ensureWebBuild, root } from "./bootstrap.mjs";
 
 ensureNodeModules();
+ensureWebBuild();
 ensureDebianPackages();
 
 const steps = [
