@@ -14,6 +14,11 @@ export function createClient(options: EndpointOptions): Endpoint {
 // For the daemon: the SQLite store, call media on WAV files, and record types.
 export { SqliteStore } from "./store/index.js";
 export type { Contact, Conversation, Message, Call as CallRecord, Link, TimelineItem, Address } from "./store/index.js";
+// Messaging: delivery states of our messages, XEP-0085 chat states (a peer's, and ours to send).
+export type { DeliveryState } from "./store/index.js";
+export { CHAT_STATES, type ChatState } from "./xmpp/index.js";
+export type { MessageStateChange } from "./link/delivery.js";
+export type { PeerChatState } from "./link/chat-states.js";
 export type { SipCall, MediaHooks } from "./sip/index.js";
 export { createMediaHooks, callSources, callSinks, callFileName, type CallMediaHooks, type CallDescriptor } from "./media/index.js";
 // Per-call RTP statistics with MOS (the daemon's GET /calls/:id/stats).

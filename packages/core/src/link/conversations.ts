@@ -8,7 +8,7 @@ import { Emitter } from "../util/events.js";
 import type { Logger } from "../util/log.js";
 import type { Call, Conversation, Message, Store } from "../store/types.js";
 import { normaliseAddress } from "../store/types.js";
-import type { OutgoingCallOptions, SipCall } from "../sip/index.js";
+import type { CallEnd, OutgoingCallOptions, SipCall } from "../sip/index.js";
 import { bareJid, newThreadId, NS_REACH, type XmppClient, type XmppMessage } from "../xmpp/index.js";
 import { bindCall, fallbackTarget, type ChatView } from "./binding.js";
 import { learnLink, sipAddressOf } from "./learn-links.js";
@@ -31,6 +31,8 @@ export type ConversationDeps = {
   ourAor: string;
   log: Logger;
   now?: () => number;
+  /** Why a call ended as it did (call-kind.ts), kept in its record. */
+  callReason?: (callId: string, end: CallEnd) => string | undefined;
 };
 
 /** §5 "Receiving": the xmpp: contacts in a call's Call-Info (the peer's INVITE, 18x or 200), as sent. */
@@ -272,7 +274,8 @@ export class Conversations {
     call.events.on("ended", (end) => {
       const answered = this.d.store.getCall(record.id)?.answeredAt !== undefined;
       const outcome = answered ? "answered" : end.reason === "busy" ? "busy" : end.reason === "cancelled" || end.reason === "no-answer" ? (direction === "in" ? "missed" : "cancelled") : end.reason === "declined" || end.reason === "rejected" ? "rejected" : "failed";
-      this.d.store.updateCall(record.id, { endedAt: this.now(), outcome });
+      const reason = answered ? undefined : this.d.callReason?.(call.id, end);
+      this.d.store.updateCall(record.id, { endedAt: this.now(), outcome, ...(reason ? { reason } : {}) });
     });
     if (conversation && direction === "out") this.learnFromAnswer(call, conversation);
     this.events.emit("call", { call, record, ...(conversation ? { conversation } : {}) });

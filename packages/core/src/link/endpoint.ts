@@ -105,6 +105,7 @@ export class Endpoint {
     this.conversations = new Conversations({
       store: o.store, xmpp: this.xmpp, placeCall: (t, opts) => this.placeCall(t, opts),
       ourSipContact: () => this.sip.gruu ?? o.sip.aor, ourAor: o.sip.aor, log: this.log.child("conversations"),
+      callReason: (callId, end) => kinds.reasonOf(callId, end),
     });
     this.conversations.events.on("message", (m) => this.events.emit("message", m));
     this.conversations.events.on("call", (c) => this.events.emit("call", c));

@@ -112,9 +112,10 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 `;
 
-// V2 (XEP-0333 chat markers, unread state): the state CHECK gains 'displayed'
-// (SQLite cannot alter a CHECK: the table is rebuilt, ids kept, so the FTS
-// index stays valid), plus markable and read_at. History from before V2
+// V2 (XEP-0333 chat markers, unread state, why a call failed): the state
+// CHECK gains 'displayed' (SQLite cannot alter a CHECK: the table is rebuilt,
+// ids kept, so the FTS index stays valid), plus markable, read_at and
+// calls.reason. History from before V2
 // counts as read: nobody could read it "again".
 const V2 = `
 DROP TRIGGER messages_fts_insert;
@@ -144,6 +145,7 @@ INSERT INTO messages_v2 (id, conversation_id, direction, from_jid, to_jid, body,
 DROP TABLE messages;
 ALTER TABLE messages_v2 RENAME TO messages;
 CREATE INDEX messages_conversation_at ON messages(conversation_id, at);
+ALTER TABLE calls ADD COLUMN reason TEXT;
 CREATE INDEX messages_unread ON messages(conversation_id) WHERE direction = 'in' AND read_at IS NULL;
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
   INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body);

@@ -100,10 +100,10 @@ export function recordCall(sql: Sql, input: CallInput): Call {
   if (known) return known;
   const peer = normaliseAddress(input.peer);
   const r = sql.run(
-    `INSERT INTO calls (conversation_id, direction, peer_kind, peer_value, outcome, started_at, answered_at, ended_at, duration_ms, stats, sip_call_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO calls (conversation_id, direction, peer_kind, peer_value, outcome, started_at, answered_at, ended_at, duration_ms, stats, sip_call_id, reason)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     input.conversationId, input.direction, peer.kind, peer.value, input.outcome, input.startedAt,
-    input.answeredAt, input.endedAt, callDuration(input), input.stats && JSON.stringify(input.stats), input.sipCallId,
+    input.answeredAt, input.endedAt, callDuration(input), input.stats && JSON.stringify(input.stats), input.sipCallId, input.reason,
   );
   touch(sql, input.conversationId, input.startedAt);
   return getCall(sql, Number(r.lastInsertRowid))!;
@@ -119,9 +119,9 @@ export function updateCall(sql: Sql, id: number, patch: CallUpdate): Call | unde
   if (!c) return undefined;
   const next = { ...c, ...definedOnly(patch) };
   sql.run(
-    `UPDATE calls SET conversation_id = ?, outcome = ?, answered_at = ?, ended_at = ?, duration_ms = ?, stats = ? WHERE id = ?`,
+    `UPDATE calls SET conversation_id = ?, outcome = ?, answered_at = ?, ended_at = ?, duration_ms = ?, stats = ?, reason = ? WHERE id = ?`,
     next.conversationId, next.outcome, next.answeredAt, next.endedAt, callDuration(next),
-    next.stats && JSON.stringify(next.stats), id,
+    next.stats && JSON.stringify(next.stats), next.reason, id,
   );
   touch(sql, next.conversationId, next.endedAt ?? next.answeredAt ?? next.startedAt);
   return getCall(sql, id);

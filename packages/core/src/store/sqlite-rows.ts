@@ -158,6 +158,7 @@ export type CallRow = {
   duration_ms: number | null;
   stats: string | null;
   sip_call_id: string | null;
+  reason: string | null;
 };
 
 export function callOf(r: CallRow): Call {
@@ -175,6 +176,7 @@ export function callOf(r: CallRow): Call {
     durationMs: opt(r.duration_ms),
     stats: r.stats === null ? undefined : (JSON.parse(r.stats) as Record<string, unknown>),
     sipCallId: opt(r.sip_call_id),
+    reason: opt(r.reason),
   };
   for (const [k, v] of Object.entries(optional)) {
     if (v !== undefined) (c as Record<string, unknown>)[k] = v;

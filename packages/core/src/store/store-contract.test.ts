@@ -208,6 +208,16 @@ describe.each(makers)("Store contract: %s", (_name, make) => {
       expect(store.updateDeliveryUpTo(c.id, m4!.id, "delivered", 70).map((m) => m.id)).toEqual([m4!.id]);
     });
 
+    it("keeps why a call failed", () => {
+      open();
+      const call = store.recordCall({ direction: "in", peer: BOB_SIP, outcome: "ongoing", startedAt: 1, sipCallId: "r1" });
+      expect(store.getCall(call.id)?.reason).toBeUndefined();
+      store.updateCall(call.id, { outcome: "rejected", endedAt: 2, reason: "srtp-required: the offer has no a=crypto" });
+      expect(store.getCall(call.id)).toMatchObject({ outcome: "rejected", reason: "srtp-required: the offer has no a=crypto" });
+      store.updateCall(call.id, { stats: { x: 1 } });
+      expect(store.getCall(call.id)?.reason).toBe("srtp-required: the offer has no a=crypto");
+    });
+
     it("counts unread incoming messages and marks them read up to one", () => {
       open();
       const c = chat();

@@ -206,10 +206,12 @@ export type Call = {
   /** RTP/RTCP statistics as the media layer reports them. */
   stats?: Record<string, unknown>;
   sipCallId?: string;
+  /** Why a call failed or was refused, when known (e.g. "srtp-required: the offer has no a=crypto"). */
+  reason?: string;
 };
 
 export type CallInput = Omit<Call, "id" | "durationMs">;
-export type CallUpdate = Partial<Pick<Call, "conversationId" | "outcome" | "answeredAt" | "endedAt" | "stats">>;
+export type CallUpdate = Partial<Pick<Call, "conversationId" | "outcome" | "answeredAt" | "endedAt" | "stats" | "reason">>;
 
 // ---------------------------------------------------------------- timeline, caps
 
