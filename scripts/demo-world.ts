@@ -4,7 +4,7 @@
 // stops everything.
 import { join } from "node:path";
 import { makeTone, makeWorldDir, removeWorldDir, startKamailio, startProsody } from "../test/world/index.js";
-import { startDaemon, writeConfig, type Daemon } from "../test/world/daemon/daemon-kit.js";
+import { ok, startDaemon, writeConfig, type Daemon } from "../test/world/daemon/daemon-kit.js";
 
 const users = ["alice", "bob"] as const;
 const prosody = await startProsody({ users: [...users], label: "demo-prosody" });
@@ -14,6 +14,8 @@ const tone = await makeTone(join(dir, "tone-440.wav"), 440, { seconds: 60 });
 const daemons: Daemon[] = [];
 for (const u of users) daemons.push(await startDaemon(u, writeConfig(dir, u, prosody, kamailio)));
 const [alice, bob] = daemons as [Daemon, Daemon];
+// One-time sign-in links for the web app (docs/api.md "Browser sign-in"), from each daemon.
+const [aliceLink, bobLink] = await Promise.all(daemons.map(async (d) => (await ok<{ url: string }>(d.dataDir, ["open", "--json"])).url));
 
 const lines = [
   "cusax demo: Prosody, Kamailio and two cusax daemons are running on loopback.",
@@ -21,7 +23,12 @@ const lines = [
   `XMPP  Prosody   ${prosody.domain}  STARTTLS ${prosody.host}:${prosody.ports.c2s}  direct TLS ${prosody.host}:${prosody.ports.directTls}  ${prosody.websocketUrl}`,
   `SIP   Kamailio  ${kamailio.domain}  UDP/TCP ${kamailio.host}:${kamailio.ports.udp}  TLS ${kamailio.host}:${kamailio.ports.tls}  ${kamailio.websocketUrl}`,
   "",
-  "Terminal 1 (alice):",
+  "The web app: open each link in its own browser (or a private window); each works once, for 2 minutes.",
+  `  alice: ${aliceLink}`,
+  `  bob:   ${bobLink}`,
+  "  A fresh link later: CUSAX_DATA_DIR=<that user's data dir> npx cusax open",
+  "",
+  "Or the command line. Terminal 1 (alice):",
   `  export CUSAX_DATA_DIR=${alice.dataDir}`,
   "  npx cusax status",
   `  npx cusax add bob@${prosody.domain}`,
