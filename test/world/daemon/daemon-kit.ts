@@ -62,7 +62,8 @@ export function writeConfig(dir: string, user: string, prosody: Prosody, kamaili
   return { config, dataDir };
 }
 
-export async function startDaemon(user: string, paths: { config: string; dataDir: string }): Promise<Daemon> {
+/** `startTimeoutMs`: how long the daemon may take to write api-url (default 30 s). */
+export async function startDaemon(user: string, paths: { config: string; dataDir: string }, options: { startTimeoutMs?: number } = {}): Promise<Daemon> {
   const child: ChildProcess = spawn(process.execPath, [CUSAX, "daemon", "--config", paths.config, "--log-level", "info"], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   const logFile = `${paths.config}.log`;
@@ -76,7 +77,7 @@ export async function startDaemon(user: string, paths: { config: string; dataDir
   await until(`${user}'s daemon to write api-url`, () => {
     if (ended) throw new Error(`${user}'s daemon exited:\n${log}`);
     return existsSync(join(paths.dataDir, "api-url"));
-  }, { timeoutMs: 30_000, intervalMs: 100 });
+  }, { timeoutMs: options.startTimeoutMs ?? 30_000, intervalMs: 100 });
   return {
     user, pid: child.pid!, ...paths,
     log: () => log,

@@ -9,14 +9,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeWorldDir, removeWorldDir, startKamailio, startProsody, until, useCleanup, type Kamailio, type Prosody } from "../index.js";
 import { cli, ok, startDaemon, writeConfig, type Daemon } from "./daemon-kit.js";
-import { apiToken, apiUrl, followEvents, raw } from "./web-kit.js";
+import { apiToken, apiUrl, followEvents, raw, SLOW_START } from "./web-kit.js";
 
 type Contact = { name?: string; jids: string[]; subscription?: string };
 type CallView = { id: string; direction: string; state: string; kind: string; outcome?: { reason?: string; status?: number } };
 type Page = { items: { kind: string; id: number; at: number; body?: string }[]; next: string | null };
 
 const track = useCleanup();
-const poll = { timeoutMs: 30_000, intervalMs: 200 };
+const poll = { timeoutMs: 60_000, intervalMs: 200 };
 
 let prosody: Prosody;
 let kamailio: Kamailio;
@@ -41,17 +41,21 @@ beforeAll(async () => {
   kamailio = track(await startKamailio({ users: ["alice", "bob"] }));
   dir = makeWorldDir("ui-routes");
   track({ stop: async (o?: { keepDir?: boolean }) => removeWorldDir(dir, o?.keepDir ?? false) });
-  alice = track(await startDaemon("alice", writeConfig(dir, "alice", prosody, kamailio)));
+  alice = track(await startDaemon("alice", writeConfig(dir, "alice", prosody, kamailio), SLOW_START));
   bobPaths = writeConfig(dir, "bob", prosody, kamailio);
-  bob = await startDaemon("bob", bobPaths);
+  bob = await startDaemon("bob", bobPaths, SLOW_START);
   track({ stop: () => bob.stop() });
   aliceJid = prosody.users.alice!.jid;
   bobJid = prosody.users.bob!.jid;
-  await up(alice);
-  await up(bob);
-});
+  // Starting two servers and two daemons on a loaded machine can take a while.
+}, 300_000);
 
-describe("the web app's routes on two daemons", () => {
+describe("the web app's routes on two daemons", { timeout: 240_000 }, () => {
+  it("has both daemons up", async () => {
+    await up(alice);
+    await up(bob);
+  });
+
   it("sets our presence: sent to the server, in /status, as an event with an id", async () => {
     const events = await followEvents(apiUrl(alice), { authorization: `Bearer ${apiToken(alice)}` });
     expect(await ok(alice.dataDir, ["presence", "away", "at", "the", "lunch", "place"])).toEqual({ presence: { show: "away", status: "at the lunch place" } });
@@ -73,7 +77,7 @@ describe("the web app's routes on two daemons", () => {
     const sent = () => prosody.log().split("\n").filter((l) => l.includes("RECV: <presence") && l.includes("<show>dnd</show>") && l.includes("back soon")).length;
     const before = await until("bob's dnd at Prosody", () => sent() || undefined, poll);
     await bob.stop();
-    bob = await startDaemon("bob", bobPaths);
+    bob = await startDaemon("bob", bobPaths, SLOW_START);
     await up(bob);
     await until("bob's dnd sent again after the restart", () => sent() > before, poll);
     expect((await api<{ presence: unknown }>(bob, "GET", "/status")).json.presence).toEqual({ show: "dnd", status: "back soon" });

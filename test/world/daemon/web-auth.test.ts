@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeWorldDir, removeWorldDir, startKamailio, startProsody, until, useCleanup, type Prosody } from "../index.js";
 import { cli, ok, startDaemon, writeConfig, type Daemon } from "./daemon-kit.js";
-import { apiToken, apiUrl, printedLoginUrl, raw, signIn } from "./web-kit.js";
+import { apiToken, apiUrl, printedLoginUrl, raw, signIn, SLOW_START } from "./web-kit.js";
 
 const track = useCleanup();
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -26,12 +26,12 @@ beforeAll(async () => {
   const kamailio = track(await startKamailio({ users: ["alice"] }));
   const dir = makeWorldDir("web-auth");
   track({ stop: async (o?: { keepDir?: boolean }) => removeWorldDir(dir, o?.keepDir ?? false) });
-  alice = track(await startDaemon("alice", writeConfig(dir, "alice", prosody, kamailio)));
+  alice = track(await startDaemon("alice", writeConfig(dir, "alice", prosody, kamailio), SLOW_START));
   base = apiUrl(alice);
   host = new URL(base).host;
-});
+}, 300_000);
 
-describe("signing in from a browser, and the request checks", () => {
+describe("signing in from a browser, and the request checks", { timeout: 240_000 }, () => {
   it("trades the printed link for a session cookie that reads /status", async () => {
     firstLink = await printedLoginUrl(alice);
     expect(firstLink.startsWith(`${base}/login?code=`)).toBe(true);
@@ -44,7 +44,7 @@ describe("signing in from a browser, and the request checks", () => {
       const r = await raw(base, { path: "/status", headers: { cookie } });
       const s = r.json() as { sip: { registration: string }; xmpp: { state: string } };
       return r.status === 200 && s.xmpp.state === "online" && s.sip.registration === "registered" ? r : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    }, { timeoutMs: 60_000, intervalMs: 200 });
     expect(status.headers["content-security-policy"]).toBe(CSP);
     expect(status.headers["x-content-type-options"]).toBe("nosniff");
     expect(status.headers["referrer-policy"]).toBe("no-referrer");

@@ -34,7 +34,7 @@ export const apiToken = (d: Daemon): string => readFileSync(join(d.dataDir, "api
 
 /** The one-time link the daemon printed at start (the plain stderr line for humans). */
 export function printedLoginUrl(d: Daemon): Promise<string> {
-  return until("the daemon to print its sign-in link", () => /^cusax: open the web app .*?(http:\/\/\S+\/login\?code=[A-Za-z0-9_-]+)$/m.exec(d.log())?.[1], { timeoutMs: 30_000, intervalMs: 100 });
+  return until("the daemon to print its sign-in link", () => /^cusax: open the web app .*?(http:\/\/\S+\/login\?code=[A-Za-z0-9_-]+)$/m.exec(d.log())?.[1], { timeoutMs: 60_000, intervalMs: 100 });
 }
 
 /** Follows a sign-in link; the session cookie's value (throws unless the daemon answered 303 with it). */
@@ -80,3 +80,6 @@ export async function followEvents(base: string, headers: Record<string, string>
     },
   };
 }
+
+/** Daemon start on a loaded machine (two cores, many engineers): a generous limit for writing api-url. */
+export const SLOW_START = { startTimeoutMs: 120_000 };
