@@ -1,22 +1,21 @@
 // What linphonec 5.1 tells: its console lines (the messages of linphonec's call-state callback, as
 // printed in its tmux pane) parsed into typed events, and facts read from its log (-d 5): the account's
-// registration state and the STUN keep-alives mediastreamer2 sends to the peer's RTP and RTCP ports.
+// registration state, a call's media encryption and the STUN keep-alives mediastreamer2 sends to the peer's
+// RTP and RTCP ports.
 import { closeSync, openSync, readSync } from "node:fs";
 
 export type LinphoneEventType =
   | "incoming" | "calling" | "progress" | "ringing" | "early-media" | "connected" | "media"
   | "pausing" | "paused" | "paused-by-remote" | "resuming" | "ended" | "error" | "line";
 
-/**
- * One console line; call/uri/detail where the line names them. seq is its index in the console; prompted
- * when it followed linphonec's prompt (readline's echo of a line it took, unlike the terminal's own echo of
- * keys typed before linphonec reads them).
- */
-export type LinphoneEvent = { type: LinphoneEventType; seq: number; line: string; prompted: boolean; call?: number; uri?: string; detail?: string };
+/** One console line; call/uri/detail where the line names them. seq is its index in the console. */
+export type LinphoneEvent = { type: LinphoneEventType; seq: number; line: string; call?: number; uri?: string; detail?: string };
 
 export type LogFacts = {
   /** The last LinphoneRegistration* state the log reported for the account. */
   registration: string;
+  /** Each "Negotiated media encryption is LinphoneMediaEncryption*" in order (None, SRTP, ...: one or more per call). */
+  encryptions: string[];
   stun: { rtp: number; rtcp: number };
 };
 
@@ -40,21 +39,20 @@ const PATTERNS: [LinphoneEventType, RegExp, ("call" | "uri" | "detail")[]][] = [
 const PROMPT = "linphonec> ";
 
 /** Terminal control out of a pane's raw output (CSI and OSC sequences, carriage returns) and the prompt. */
-export function cleanConsoleLine(raw: string): { line: string; prompted: boolean } {
+export function cleanConsoleLine(raw: string): string {
   // eslint-disable-next-line no-control-regex
   let s = raw.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/\x1b\][^\x07]*\x07/g, "").replace(/\x1b[=>]/g, "").replace(/\r/g, "");
-  const prompted = s.startsWith(PROMPT);
   while (s.startsWith(PROMPT)) s = s.slice(PROMPT.length);
-  return { line: s.trim(), prompted };
+  return s.trim();
 }
 
 export function parseConsoleLine(raw: string, seq: number): LinphoneEvent | undefined {
-  const { line, prompted } = cleanConsoleLine(raw);
+  const line = cleanConsoleLine(raw);
   if (line === "" || line === "linphonec>") return undefined;
   for (const [type, re, groups] of PATTERNS) {
     const m = re.exec(line);
     if (!m) continue;
-    const e: LinphoneEvent = { type, seq, line, prompted };
+    const e: LinphoneEvent = { type, seq, line };
     groups.forEach((g, i) => {
       const v = m[i + 1]!;
       if (g === "call") e.call = Number(v);
@@ -62,12 +60,14 @@ export function parseConsoleLine(raw: string, seq: number): LinphoneEvent | unde
     });
     return e;
   }
-  return { type: "line", seq, line, prompted };
+  return { type: "line", seq, line };
 }
 
 export function parseLogLine(line: string, facts: LogFacts): void {
   const reg = / moving from state \[LinphoneRegistration\w+\] to \[(LinphoneRegistration\w+)\]/.exec(line);
   if (reg) facts.registration = reg[1]!;
+  const enc = /Negotiated media encryption is (LinphoneMediaEncryption\w+)/.exec(line);
+  if (enc) facts.encryptions.push(enc[1]!);
   const stun = /Stun packet of length \d+ sent on (rtp|rtcp) /.exec(line);
   if (stun) facts.stun[stun[1] as "rtp" | "rtcp"]++;
 }

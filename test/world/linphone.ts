@@ -15,6 +15,8 @@ import { until } from "./wait.js";
 
 export type { LinphoneEvent, LinphoneEventType } from "./linphone-console.js";
 
+const UNDEFINED_ANSWER = "current value: (undef)";
+
 /** What linphonec needs of a registrar: the world's Kamailio, or any server shaped like it (UDP). */
 export type LinphoneServer = { domain: string; host: string; ports: { udp: number }; users: Record<string, SipUser> };
 
@@ -25,6 +27,8 @@ export type LinphoneOptions = {
   play?: string;
   /** Answer incoming calls by itself (linphonec -a); default true. */
   autoAnswer?: boolean;
+  /** SDES-SRTP (RFC 4568): "srtp" offers RTP/AVP with a=crypto and accepts it; "srtp-mandatory" RTP/SAVP only. Default none. */
+  mediaEncryption?: "none" | "srtp" | "srtp-mandatory";
   label?: string;
 };
 
@@ -36,7 +40,10 @@ export type Linphone = {
   /** linphonec's process id (its own process group: the tmux pane's session). */
   readonly pid: number;
   readonly events: LinphoneEvent[];
-  /** Types one console line; resolves with what linphonec printed in answer (once it took the next line). */
+  /**
+   * Types one console line (one command at a time); resolves with what linphonec printed once it ran it.
+   * Reading a parameter that is not set is the barrier's own answer: not as a command here.
+   */
   command(line: string): Promise<string[]>;
   /** The first console event (already printed or still to come) that matches. */
   waitEvent(match: (e: LinphoneEvent) => boolean, what: string, timeoutMs?: number): Promise<LinphoneEvent>;
@@ -52,7 +59,7 @@ export type Linphone = {
   resume(id?: number): Promise<void>;
   /** Sets a fresh file for the next call's received audio (WAV at the codec's rate); returns its path. */
   nextRecording(): Promise<string>;
-  /** What the log told so far: STUN keep-alives sent on RTP and RTCP (mediastreamer2 sends them at each stream start). */
+  /** What the log told so far: registration, each call's media encryption, STUN keep-alives sent on RTP and RTCP (at each stream start). */
   logFacts(): Readonly<LogFacts>;
   log(): string;
   stop(options?: { keepDir?: boolean }): Promise<void>;
@@ -80,13 +87,14 @@ function running(pid: number): boolean {
   }
 }
 
-function linphonerc(o: { server: LinphoneServer; user: SipUser; sipPort: number; rtpPort: number }): string {
+function linphonerc(o: { server: LinphoneServer; user: SipUser; sipPort: number; rtpPort: number; encryption: LinphoneOptions["mediaEncryption"] }): string {
   const proxy = `sip:${o.server.host}:${o.server.ports.udp};transport=udp`;
   const sections: Record<string, [string, string | number][]> = {
     // 0 disables a transport; -1 (the recipe's value) means "a random port" and opens TCP listeners.
-    sip: [["sip_port", o.sipPort], ["sip_tcp_port", 0], ["sip_tls_port", 0], ["bind_address", LOOPBACK], ["default_proxy", 0], ["media_encryption", "none"]],
+    sip: [["sip_port", o.sipPort], ["sip_tcp_port", 0], ["sip_tls_port", 0], ["bind_address", LOOPBACK], ["default_proxy", 0],
+      ["media_encryption", o.encryption === "srtp-mandatory" ? "srtp" : (o.encryption ?? "none")], ["media_encryption_mandatory", o.encryption === "srtp-mandatory" ? 1 : 0]],
     rtp: [["audio_rtp_port", o.rtpPort], ["video_rtp_port", -1], ["text_rtp_port", -1]],
-    video: [["capture", 0], ["display", 0]],
+    video: [["capture", 0], ["display", 0], ["automatically_initiate", 0], ["automatically_accept", 0]],
     sound: [["echocancellation", 0]],
     // Without reg_route linphone resolves the domain (DNS) instead of sending to the proxy.
     proxy_0: [["reg_proxy", `<${proxy}>`], ["reg_route", `<${proxy};lr>`], ["reg_identity", o.user.aor], ["reg_expires", 300], ["reg_sendregister", 1], ["publish", 0]],
@@ -134,7 +142,7 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
   mkdirSync(join(dir, "rec"));
   const sipPort = await freePort();
   const [rtpPort] = await freePortRange(2);
-  writeFileSync(join(dir, "linphonerc"), linphonerc({ server: options.sip, user, sipPort, rtpPort }), { mode: 0o600 });
+  writeFileSync(join(dir, "linphonerc"), linphonerc({ server: options.sip, user, sipPort, rtpPort, encryption: options.mediaEncryption }), { mode: 0o600 });
   const tmux = await startTmux(dir);
   let pid = 0;
   try {
@@ -159,12 +167,15 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
 function drive(o: { user: SipUser; dir: string; sipPort: number; rtpPort: number; pid: number; tmux: Tmux }): Linphone {
   const name = `linphonec ${o.user.name}`;
   const log = new EventLog<LinphoneEvent>(name, () => (running(o.pid) ? undefined : "linphonec exited"));
-  const facts: LogFacts = { registration: "LinphoneRegistrationNone", stun: { rtp: 0, rtcp: 0 } };
+  const facts: LogFacts = { registration: "LinphoneRegistrationNone", encryptions: [], stun: { rtp: 0, rtcp: 0 } };
   const consoleLines = new FileLines(join(o.dir, "console.txt"));
   const logLines = new FileLines(join(o.dir, "linphone.log"));
+  /** seq of each "current value: (undef)" line: the answers to the barriers, in order. */
+  const answers: number[] = [];
   const poll = setInterval(() => {
     for (const line of consoleLines.read()) {
       const e = parseConsoleLine(line, log.events.length);
+      if (e?.line === UNDEFINED_ANSWER) answers.push(e.seq);
       if (e) log.push(e);
     }
     for (const line of logLines.read()) parseLogLine(line, facts);
@@ -173,23 +184,31 @@ function drive(o: { user: SipUser; dir: string; sipPort: number; rtpPort: number
   poll.unref();
   let syncs = 0;
   let recordings = 0;
+  let queue: Promise<unknown> = Promise.resolve();
 
   const type = (line: string) => o.tmux.exec("send-keys", "-t", "lin", "-l", line, ";", "send-keys", "-t", "lin", "Enter");
   const waitFor: Linphone["waitFor"] = (re, what, { after = 0, timeoutMs = 30_000 } = {}) =>
     log.wait((e) => e.seq >= after && re.test(e.line), what, timeoutMs);
 
-  async function command(line: string): Promise<string[]> {
-    // A barrier after it: linphonec's readline takes (and echoes after its prompt) the next line only once
-    // it ran this one; reading an unknown parameter prints "current value: (undef)".
-    const marker = `param sip cusax_sync_${++syncs}`;
+  /**
+   * Types `line`, then a barrier: reading an unknown parameter, which linphonec answers with
+   * "current value: (undef)" once it ran everything typed before. The n-th such answer belongs to the n-th
+   * barrier (commands go one at a time; a line echo is no marker: keys typed before linphonec reads, and
+   * messages printed over its prompt, show without the prompt).
+   */
+  async function runCommand(line: string): Promise<string[]> {
+    const n = ++syncs;
+    const marker = `param sip cusax_sync_${n}`;
     const start = log.events.length;
     await type(line);
     await type(marker);
-    const echo = await log.wait((e) => e.seq >= start && e.prompted && e.line === marker, `linphonec to take "${marker}"`, 30_000);
-    await waitFor(/^current value: /, `the answer to "${marker}"`, { after: echo.seq + 1 });
-    const before = log.events.slice(start, echo.seq);
-    const taken = before.findLastIndex((e) => e.prompted && e.line === line);
-    return before.slice(taken + 1).map((e) => e.line);
+    const answer = await log.wait((e) => answers[n - 1] === e.seq, `linphonec's answer to "${marker}" (after "${line}")`, 30_000);
+    return log.events.slice(start, answer.seq).map((e) => e.line).filter((l) => l !== line && !l.endsWith(marker));
+  }
+  function command(line: string): Promise<string[]> {
+    const run = queue.then(() => runCommand(line));
+    queue = run.catch(() => undefined);
+    return run;
   }
 
   const withId = (verb: string, id?: number) => command(id === undefined ? verb : `${verb} ${id}`).then(() => undefined);
