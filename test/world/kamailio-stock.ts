@@ -164,7 +164,7 @@ export async function startStockKamailio(options: StockKamailioOptions): Promise
   };
   let proc: Managed | undefined;
   try {
-    for (const name of options.users ?? []) await addUser(name);
+    await Promise.all((options.users ?? []).map((name) => addUser(name)));
     await run("kamailio", ["-c", ...args]);
     proc = await runKamailio(args, dir, ports.udp, domain);
   } catch (err) {

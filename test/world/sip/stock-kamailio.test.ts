@@ -40,8 +40,15 @@ beforeAll(async () => {
   track({ stop: async ({ keepDir = false } = {}) => removeWorldDir(tones, keepDir) });
   process.stderr.write(`[world] stock setup: MariaDB ${t1 - t0} ms, schema + users + Kamailio g0 and g1 ${Date.now() - t1} ms\n`);
   // Registered now, so that their location rows (usrloc write-back) are there by the time their tests run.
-  phones = Promise.all([phone(g1, "dave"), phone(g1, "erin")]);
+  const started = [phone(g1, "dave"), phone(g1, "erin")] as const;
+  phones = Promise.all(started);
   phones.catch(() => undefined); // awaited (and its failure reported) by the baresip tests' beforeAll
+  // Stopped even when no test awaited them (a filtered run), and each one that started when the other did not.
+  track({
+    stop: async (o) => {
+      for (const r of await Promise.allSettled(started)) if (r.status === "fulfilled") await r.value.stop(o);
+    },
+  });
 });
 
 /** Our UA with its warnings kept (a failed in-dialog request is logged with its status there). */
@@ -195,7 +202,7 @@ async function weHeard(a: Agent, file: string): Promise<number> {
 
 async function phone(k: StockKamailio, user: string): Promise<Baresip> {
   const source = await makeTone(join(tones, `${user}-1000.wav`), 1000, { seconds: 30 });
-  return track(await startBaresip(k, user, { source, answer: "auto", label: `stock-baresip-${user}` }));
+  return startBaresip(k, user, { source, answer: "auto", label: `stock-baresip-${user}` });
 }
 
 describe("baresip through stock-gruu (gruu_enabled 1)", () => {
