@@ -25,6 +25,7 @@ import { SilenceSource, type MediaSink, type MediaSource } from "./source.js";
 import { codecCapability, createCallCodec, DEFAULT_CALL_CODECS, telephoneEventCapabilities, type CallCodecName } from "./call/call-codecs.js";
 import { bindCallTransport, type BindCallTransport, type CallRtpSession, type CallTransport } from "./call/call-transport.js";
 import { GatedSink, GatedSource } from "./call/gates.js";
+import { LegSlot } from "./leg/leg-slot.js";
 import { CallVideo, type CallVideoOptions } from "./call/call-video.js";
 import { audioOf, decideMedia, streamIdentity, type CallSrtpMode, type MediaFailure } from "./call/negotiation.js";
 
@@ -88,6 +89,8 @@ export class AudioCallMedia implements CallMedia {
   private readonly sdp: SdpLocalState = createSdpLocalState();
   private readonly source: GatedSource;
   private readonly sink: GatedSink | undefined;
+  /** protocol.md D27: the call's audio leg (its own source and sink until a leg such as a browser attaches). */
+  readonly legs: LegSlot;
   /** The call's video, when asked for (options.video) and allowed (srtp not "required"). */
   readonly video: CallVideo | undefined;
   private transport: Promise<CallTransport> | undefined;
@@ -102,9 +105,9 @@ export class AudioCallMedia implements CallMedia {
     readonly call: CallDescriptor,
     private readonly options: Resolved,
   ) {
-    this.source = new GatedSource(options.source(call), () => this.flow);
-    const sink = options.sink?.(call);
-    this.sink = sink && new GatedSink(sink, () => this.flow);
+    this.legs = new LegSlot(options.source(call), options.sink?.(call));
+    this.source = new GatedSource(this.legs.source, () => this.flow);
+    this.sink = new GatedSink(this.legs.sink, () => this.flow);
     const { clock, address, rtcpIntervalMs, portRange, video } = options;
     this.video = video && options.srtp !== "required" ? new CallVideo(call, { clock, address, rtcpIntervalMs, ...video, portRange: video.portRange ?? portRange }) : undefined;
   }
@@ -181,7 +184,7 @@ export class AudioCallMedia implements CallMedia {
   private startSession(t: CallTransport, m: NegotiatedMedia, identity: string, remote: RtpEndpoint): void {
     this.stopSession();
     const c = m.codec!;
-    const codec = createCallCodec(c)!;
+    const codec = this.legs.wrapCodec(createCallCodec(c)!);
     const te = m.telephoneEvent;
     const rtp = t.openSession({
       clock: this.options.clock,
@@ -197,7 +200,8 @@ export class AudioCallMedia implements CallMedia {
       rtcpIntervalMs: this.options.rtcpIntervalMs,
     });
     const offs = [
-      rtp.events.on("dtmf", (d) => this.events.emit("dtmf", d)),
+      rtp.events.on("dtmf", (d) => (this.legs.dtmf(d.digit), this.events.emit("dtmf", d))),
+      rtp.events.on("audio", (a) => this.flow.recv && this.legs.packet(c.name, a)),
       rtp.events.on("rejected", (r) => this.events.emit("rejected", r)),
     ];
     this.session = { rtp, codec, identity, offs };
@@ -218,6 +222,7 @@ export class AudioCallMedia implements CallMedia {
   private setFlow(flow: MediaFlow): void {
     if (flow.send === this.flow.send && flow.recv === this.flow.recv) return;
     this.flow = flow;
+    this.legs.flow(flow);
     this.events.emit("flow", flow);
   }
 
@@ -270,6 +275,7 @@ export class AudioCallMedia implements CallMedia {
     this.closed = true;
     this.options.clock.clearTimeout(this.statsTimer);
     this.stopSession();
+    this.legs.close();
     this.sink?.finish();
     await this.video?.close();
     const t = this.transport;

@@ -49,7 +49,8 @@ export type RtpSessionOptions = {
 };
 
 export type RtpSessionEvents = {
-  audio: { sequenceNumber: number };
+  /** An audio packet taken in (before the jitter buffer): payload relays read it here. */
+  audio: { sequenceNumber: number; timestamp: number; marker: boolean; payload: Uint8Array };
   dtmf: ReceivedDigit;
   latched: RtpEndpoint;
   rejected: { reason: string };

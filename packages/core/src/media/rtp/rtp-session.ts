@@ -233,7 +233,7 @@ export class RtpSession {
       return;
     }
     this.jitterBuffer.push(p);
-    this.events.emit("audio", { sequenceNumber: p.sequenceNumber });
+    this.events.emit("audio", { sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, marker: p.marker, payload: p.payload });
   }
 
   /** Symmetric RTP: once an authentic packet arrives, answer to its source. */

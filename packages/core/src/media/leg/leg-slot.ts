@@ -1,0 +1,153 @@
+// protocol.md D27: one call's place for its audio leg. The SIP leg's
+// RtpSession reads `source`, writes `sink` and runs `wrapCodec(codec)`, all
+// made once per call; the leg behind them changes at run time (a browser tab
+// attaches, is replaced by another, is closed). Without a leg the call plays
+// its own source (the WAV file or silence); once a leg has been released the
+// call sends silence: what was playing before the page is not resumed.
+import type { MediaFlow } from "../../sdp/index.js";
+import { Emitter } from "../../util/events.js";
+import type { AudioCodec } from "../codecs/codec.js";
+import { Resampler } from "../resampler.js";
+import { SilenceSource, type MediaSink, type MediaSource } from "../source.js";
+import type { CallLeg, PayloadRelay } from "./types.js";
+
+export type LegSlotEvents = {
+  attached: { kind: string };
+  released: { kind: string; reason: string };
+};
+
+type Current = { leg: CallLeg; toCall?: Resampler; toLeg?: Resampler; relays: Map<string, PayloadRelay | undefined>; off: () => void };
+
+export class LegSlot {
+  readonly events = new Emitter<LegSlotEvents>();
+  private current: Current | undefined;
+  private fallback: MediaSource;
+  private flowNow: MediaFlow = { send: false, recv: false };
+  /** The SIP session's encoding (lower case), once one runs. */
+  private codec: string | undefined;
+  readonly source: MediaSource;
+  readonly sink: MediaSink;
+
+  constructor(own: MediaSource, ownSink: MediaSink | undefined) {
+    this.fallback = own;
+    this.source = slotSource(this, own.sampleRate, own.frameMs);
+    this.sink = slotSink(this, ownSink);
+  }
+
+  get leg(): CallLeg | undefined {
+    return this.current?.leg;
+  }
+
+  /** Puts `leg` in the slot; a leg already there is closed ("replaced"). */
+  attach(leg: CallLeg): void {
+    this.release("replaced");
+    const src = leg.source;
+    const off = leg.events.on("ended", ({ reason }) => {
+      if (this.current?.leg === leg) this.release(reason);
+    });
+    this.current = {
+      leg, off, relays: new Map(),
+      ...(src && src.sampleRate !== this.source.sampleRate && { toCall: new Resampler(src.sampleRate, this.source.sampleRate) }),
+      ...(leg.sink && leg.sink.sampleRate !== this.sink.sampleRate && { toLeg: new Resampler(this.sink.sampleRate, leg.sink.sampleRate) }),
+    };
+    leg.flow?.(this.flowNow);
+    this.events.emit("attached", { kind: leg.kind });
+  }
+
+  /** Closes the current leg, if any; the call goes on with silence. */
+  release(reason = "released"): void {
+    const c = this.current;
+    if (!c) return;
+    this.current = undefined;
+    c.off();
+    this.fallback = new SilenceSource(this.source.sampleRate, this.source.frameMs);
+    c.leg.close(reason);
+    this.events.emit("released", { kind: c.leg.kind, reason });
+  }
+
+  /** The relay for the SIP leg's codec, when the leg runs the same one. */
+  relay(codec: string): PayloadRelay | undefined {
+    const c = this.current;
+    if (!c) return undefined;
+    const name = codec.toLowerCase();
+    if (!c.relays.has(name)) c.relays.set(name, c.leg.relayFor?.(name));
+    return c.relays.get(name);
+  }
+
+  /** The next frame towards the SIP peer (slot source). */
+  read(): Int16Array | undefined {
+    const c = this.current;
+    if (!c) return this.fallback.read();
+    const frame = c.leg.source?.read();
+    if (!frame) return new Int16Array(Math.round((this.source.frameMs * this.source.sampleRate) / 1000));
+    return c.toCall ? c.toCall.process(frame) : frame;
+  }
+
+  /** A decoded frame from the SIP peer, for the leg (relayed calls skip it). */
+  toLeg(frame: Int16Array): void {
+    const c = this.current;
+    if (!c?.leg.sink || (this.codec && this.relay(this.codec))) return;
+    c.leg.sink.write(c.toLeg ? c.toLeg.process(frame) : frame);
+  }
+
+  /** The SIP peer's packet as it arrived: a relay passes it on at once. */
+  packet(codec: string, p: { payload: Uint8Array; sequenceNumber: number; timestamp: number; marker: boolean }): void {
+    this.relay(codec)?.forward(p);
+  }
+
+  dtmf(digit: string): void {
+    this.current?.leg.dtmf?.(digit);
+  }
+
+  flow(flow: MediaFlow): void {
+    this.flowNow = flow;
+    this.current?.leg.flow?.(flow);
+  }
+
+  /** The SIP session's codec, relaying payloads while the leg runs the same encoding. */
+  wrapCodec(inner: AudioCodec): AudioCodec {
+    this.codec = inner.name.toLowerCase();
+    return relayingCodec(this, inner);
+  }
+
+  close(): void {
+    this.release("call-ended");
+  }
+}
+
+function slotSource(slot: LegSlot, sampleRate: number, frameMs: number): MediaSource {
+  return { sampleRate, frameMs, read: () => slot.read() };
+}
+
+function slotSink(slot: LegSlot, own: MediaSink | undefined): MediaSink {
+  return {
+    sampleRate: own?.sampleRate ?? 48000,
+    write(frame) {
+      own?.write(frame);
+      slot.toLeg(frame);
+    },
+    close: () => own?.close(),
+  };
+}
+
+/**
+ * Encode: a relayed payload when one is due, else our encoder (silence keeps
+ * the stream and its timestamps going). Decode: a relayed call was already
+ * passed on from the packet (LegSlot.packet), so the playout path gets silence.
+ */
+function relayingCodec(slot: LegSlot, inner: AudioCodec): AudioCodec {
+  const name = inner.name.toLowerCase();
+  return {
+    name: inner.name, clockRate: inner.clockRate, channels: inner.channels, payloadType: inner.payloadType,
+    sampleRate: inner.sampleRate, frameMs: inner.frameMs, frameSamples: inner.frameSamples, timestampStep: inner.timestampStep,
+    encode(pcm) {
+      const relay = slot.relay(name);
+      return relay?.take() ?? inner.encode(pcm);
+    },
+    decode(payload) {
+      if (slot.relay(name)) return new Int16Array(inner.frameSamples);
+      return inner.decode(payload);
+    },
+    close: () => inner.close?.(),
+  };
+}
