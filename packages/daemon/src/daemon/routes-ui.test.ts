@@ -21,7 +21,7 @@ function world(store = new SqliteStore(":memory:")) {
   const client = {
     sip: { registrationState: "registered", gruu: "sip:alice@x;gr=1", contact: "sip:alice@127.0.0.1", calls: [call] },
     xmpp: {
-      state: "online", jid: "alice@x/r", roster: () => roster,
+      state: "online", jid: "alice@x/r", roster: () => roster, presencesOf: () => [],
       rosterAdd: async (i: Item) => void did.push(`rosterAdd ${i.jid} ${i.name} [${i.groups.join(",")}]`),
       rosterRemove: async (j: string) => void did.push(`rosterRemove ${j}`),
       approve: async (j: string) => void did.push(`approve ${j}`),
@@ -30,6 +30,7 @@ function world(store = new SqliteStore(":memory:")) {
     setPresence: async (p: unknown) => void did.push(`presence ${JSON.stringify(p)}`),
     links: () => [],
     sipStateOf: () => "callable",
+    unread: () => 0,
   } as unknown as CusaxClient;
   const subscriptions = new PendingSubscriptions(store, () => 1000);
   const deps: RouteDeps = { client, store, play: new PlayChoice(undefined), recordings: "/rec", pendingSubscriptions: subscriptions, placed: () => undefined };
