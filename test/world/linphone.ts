@@ -27,7 +27,7 @@ export type LinphoneOptions = {
   play?: string;
   /** Answer incoming calls by itself (linphonec -a); default true. */
   autoAnswer?: boolean;
-  /** SDES-SRTP (RFC 4568): "srtp" offers RTP/AVP with a=crypto and accepts it; "srtp-mandatory" RTP/SAVP only. Default none. */
+  /** SDES-SRTP (RFC 4568), default none. "srtp" offers RTP/SAVP and keys RTP/SAVP offers only; "srtp-mandatory" refuses others (488). */
   mediaEncryption?: "none" | "srtp" | "srtp-mandatory";
   label?: string;
 };
@@ -152,7 +152,7 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
     removeWorldDir(dir, true);
     throw err;
   }
-  const self = drive({ user, dir, sipPort, rtpPort, pid, tmux });
+  const self = new LinphonePhone({ user, dir, sipPort, rtpPort, pid, tmux });
   try {
     await self.command("soundcard use files");
     if (options.play) await self.command(`play ${options.play}`);
@@ -164,31 +164,58 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
   return self;
 }
 
-function drive(o: { user: SipUser; dir: string; sipPort: number; rtpPort: number; pid: number; tmux: Tmux }): Linphone {
-  const name = `linphonec ${o.user.name}`;
-  const log = new EventLog<LinphoneEvent>(name, () => (running(o.pid) ? undefined : "linphonec exited"));
-  const facts: LogFacts = { registration: "LinphoneRegistrationNone", encryptions: [], stun: { rtp: 0, rtcp: 0 } };
-  const consoleLines = new FileLines(join(o.dir, "console.txt"));
-  const logLines = new FileLines(join(o.dir, "linphone.log"));
-  /** seq of each "current value: (undef)" line: the answers to the barriers, in order. */
-  const answers: number[] = [];
-  const poll = setInterval(() => {
-    for (const line of consoleLines.read()) {
-      const e = parseConsoleLine(line, log.events.length);
-      if (e?.line === UNDEFINED_ANSWER) answers.push(e.seq);
-      if (e) log.push(e);
-    }
-    for (const line of logLines.read()) parseLogLine(line, facts);
-    if (!running(o.pid)) log.poke();
-  }, 50);
-  poll.unref();
-  let syncs = 0;
-  let recordings = 0;
-  let queue: Promise<unknown> = Promise.resolve();
+type PhoneParts = { user: SipUser; dir: string; sipPort: number; rtpPort: number; pid: number; tmux: Tmux };
 
-  const type = (line: string) => o.tmux.exec("send-keys", "-t", "lin", "-l", line, ";", "send-keys", "-t", "lin", "Enter");
-  const waitFor: Linphone["waitFor"] = (re, what, { after = 0, timeoutMs = 30_000 } = {}) =>
-    log.wait((e) => e.seq >= after && re.test(e.line), what, timeoutMs);
+class LinphonePhone implements Linphone {
+  readonly user: SipUser;
+  readonly dir: string;
+  readonly sipPort: number;
+  readonly rtpPort: number;
+  readonly pid: number;
+  readonly events: LinphoneEvent[];
+  private readonly tmux: Tmux;
+  private readonly name: string;
+  private readonly lines: EventLog<LinphoneEvent>;
+  private readonly facts: LogFacts = { registration: "LinphoneRegistrationNone", encryptions: [], stun: { rtp: 0, rtcp: 0 } };
+  private readonly consoleFile: FileLines;
+  private readonly logFile: FileLines;
+  /** seq of each "current value: (undef)" line: the answers to the barriers, in order. */
+  private readonly answers: number[] = [];
+  private readonly poll: NodeJS.Timeout;
+  private syncs = 0;
+  private recordings = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(o: PhoneParts) {
+    ({ user: this.user, dir: this.dir, sipPort: this.sipPort, rtpPort: this.rtpPort, pid: this.pid, tmux: this.tmux } = o);
+    this.name = `linphonec ${o.user.name}`;
+    this.lines = new EventLog<LinphoneEvent>(this.name, () => (running(o.pid) ? undefined : "linphonec exited"));
+    this.events = this.lines.events;
+    this.consoleFile = new FileLines(join(o.dir, "console.txt"));
+    this.logFile = new FileLines(join(o.dir, "linphone.log"));
+    this.poll = setInterval(() => this.readNew(), 50);
+    this.poll.unref();
+  }
+
+  private readNew(): void {
+    for (const line of this.consoleFile.read()) {
+      const e = parseConsoleLine(line, this.events.length);
+      if (e?.line === UNDEFINED_ANSWER) this.answers.push(e.seq);
+      if (e) this.lines.push(e);
+    }
+    for (const line of this.logFile.read()) parseLogLine(line, this.facts);
+    if (!running(this.pid)) this.lines.poke();
+  }
+
+  private type(line: string): Promise<string> {
+    return this.tmux.exec("send-keys", "-t", "lin", "-l", line, ";", "send-keys", "-t", "lin", "Enter");
+  }
+
+  command(line: string): Promise<string[]> {
+    const run = this.queue.then(() => this.runCommand(line));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   /**
    * Types `line`, then a barrier: reading an unknown parameter, which linphonec answers with
@@ -196,62 +223,77 @@ function drive(o: { user: SipUser; dir: string; sipPort: number; rtpPort: number
    * barrier (commands go one at a time; a line echo is no marker: keys typed before linphonec reads, and
    * messages printed over its prompt, show without the prompt).
    */
-  async function runCommand(line: string): Promise<string[]> {
-    const n = ++syncs;
+  private async runCommand(line: string): Promise<string[]> {
+    const n = ++this.syncs;
     const marker = `param sip cusax_sync_${n}`;
-    const start = log.events.length;
-    await type(line);
-    await type(marker);
-    const answer = await log.wait((e) => answers[n - 1] === e.seq, `linphonec's answer to "${marker}" (after "${line}")`, 30_000);
-    return log.events.slice(start, answer.seq).map((e) => e.line).filter((l) => l !== line && !l.endsWith(marker));
-  }
-  function command(line: string): Promise<string[]> {
-    const run = queue.then(() => runCommand(line));
-    queue = run.catch(() => undefined);
-    return run;
+    const start = this.events.length;
+    await this.type(line);
+    await this.type(marker);
+    const answer = await this.lines.wait((e) => this.answers[n - 1] === e.seq, `linphonec's answer to "${marker}" (after "${line}")`, 30_000);
+    return this.events.slice(start, answer.seq).map((e) => e.line).filter((l) => l !== line && !l.endsWith(marker));
   }
 
-  const withId = (verb: string, id?: number) => command(id === undefined ? verb : `${verb} ${id}`).then(() => undefined);
-  return {
-    user: o.user, dir: o.dir, sipPort: o.sipPort, rtpPort: o.rtpPort, pid: o.pid, events: log.events,
-    command,
-    waitEvent: (match, what, timeoutMs) => log.wait(match, what, timeoutMs),
-    waitFor,
-    async registered(timeoutMs = 30_000) {
-      await until(`${name} registered (log: ${facts.registration})`, () => facts.registration === "LinphoneRegistrationOk", { timeoutMs, intervalMs: 50 });
-    },
-    async call(uri) {
-      const start = log.events.length;
-      await command(`call ${uri}`);
-      const e = await log.wait((x) => x.seq >= start && x.type === "calling", `the call to ${uri} placed`, 30_000);
-      return e.call!;
-    },
-    answer: (id) => withId("answer", id),
-    hangup: (id) => withId("terminate", id),
-    pause: (id) => withId("pause", id),
-    resume: (id) => withId("resume", id),
-    async nextRecording() {
-      const file = join(o.dir, "rec", `call-${++recordings}.wav`);
-      await command(`record ${file}`);
-      return file;
-    },
-    logFacts: () => facts,
-    log: () => readFileSync(join(o.dir, "linphone.log"), "utf8"),
-    stop: (options) => stopLinphone(o, () => clearInterval(poll), type, options?.keepDir ?? false),
-  };
-}
-
-/** quit (it un-registers), then the tmux server, then whatever is left of linphonec's process group. */
-async function stopLinphone(o: { dir: string; pid: number; tmux: Tmux }, stopPolling: () => void, type: (line: string) => Promise<string>, keepDir: boolean): Promise<void> {
-  stopPolling();
-  if (running(o.pid)) {
-    await type("quit").catch(() => undefined);
-    await until("linphonec to quit", () => !running(o.pid), { timeoutMs: 15_000, intervalMs: 50 }).catch(() => undefined);
+  waitEvent(match: (e: LinphoneEvent) => boolean, what: string, timeoutMs?: number): Promise<LinphoneEvent> {
+    return this.lines.wait(match, what, timeoutMs);
   }
-  await o.tmux.exec("kill-server").catch(() => undefined);
-  await o.tmux.server.stop();
-  killGroup(o.pid, "SIGKILL");
-  await until("linphonec gone", () => !running(o.pid), { timeoutMs: 10_000, intervalMs: 50 });
-  panes.delete(o.pid);
-  removeWorldDir(o.dir, keepDir);
+
+  waitFor(re: RegExp, what: string, { after = 0, timeoutMs = 30_000 }: { after?: number; timeoutMs?: number } = {}): Promise<LinphoneEvent> {
+    return this.lines.wait((e) => e.seq >= after && re.test(e.line), what, timeoutMs);
+  }
+
+  async registered(timeoutMs = 30_000): Promise<void> {
+    await until(`${this.name} registered (log: ${this.facts.registration})`, () => this.facts.registration === "LinphoneRegistrationOk", { timeoutMs, intervalMs: 50 });
+  }
+
+  async call(uri: string): Promise<number> {
+    const start = this.events.length;
+    await this.command(`call ${uri}`);
+    const e = await this.lines.wait((x) => x.seq >= start && x.type === "calling", `the call to ${uri} placed`, 30_000);
+    return e.call!;
+  }
+
+  private async verb(verb: string, id?: number): Promise<void> {
+    await this.command(id === undefined ? verb : `${verb} ${id}`);
+  }
+  answer(id?: number): Promise<void> {
+    return this.verb("answer", id);
+  }
+  hangup(id?: number): Promise<void> {
+    return this.verb("terminate", id);
+  }
+  pause(id?: number): Promise<void> {
+    return this.verb("pause", id);
+  }
+  resume(id?: number): Promise<void> {
+    return this.verb("resume", id);
+  }
+
+  async nextRecording(): Promise<string> {
+    const file = join(this.dir, "rec", `call-${++this.recordings}.wav`);
+    await this.command(`record ${file}`);
+    return file;
+  }
+
+  logFacts(): Readonly<LogFacts> {
+    return this.facts;
+  }
+
+  log(): string {
+    return readFileSync(join(this.dir, "linphone.log"), "utf8");
+  }
+
+  /** quit (it un-registers), then the tmux server, then whatever is left of linphonec's process group. */
+  async stop({ keepDir = false }: { keepDir?: boolean } = {}): Promise<void> {
+    clearInterval(this.poll);
+    if (running(this.pid)) {
+      await this.type("quit").catch(() => undefined);
+      await until("linphonec to quit", () => !running(this.pid), { timeoutMs: 15_000, intervalMs: 50 }).catch(() => undefined);
+    }
+    await this.tmux.exec("kill-server").catch(() => undefined);
+    await this.tmux.server.stop();
+    killGroup(this.pid, "SIGKILL");
+    await until("linphonec gone", () => !running(this.pid), { timeoutMs: 10_000, intervalMs: 50 });
+    panes.delete(this.pid);
+    removeWorldDir(this.dir, keepDir);
+  }
 }
