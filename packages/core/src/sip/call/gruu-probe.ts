@@ -53,47 +53,53 @@ export class GruuProbes {
   }
 
   private one(gruu: string, inDialog: boolean): Promise<ProbeResult> {
-    const { ctx } = this;
     const callId = `${GRUU_PROBE_CALL_ID_PREFIX}${newToken(10)}`;
     this.remember(callId);
-    const uri = parseUri(gruu);
-    const digest = ctx.newDigest();
-    const fromTag = newToken();
-    const to = inDialog ? `${angle(uri)};tag=${newToken()}` : angle(uri);
-    let cseq = 0;
+    const send = this.sender(gruu, inDialog, callId);
     return new Promise((resolve) => {
       let done = false;
       const finish = (result: ProbeResult) => {
         if (done) return;
         done = true;
-        ctx.clock.clearTimeout(timer);
+        this.ctx.clock.clearTimeout(timer);
         this.waiting.delete(callId);
         this.stopping.delete(callId);
         resolve(result);
       };
-      const timer = ctx.clock.setTimeout(() => finish({ arrived: false, reason: `no answer within ${this.timeoutMs} ms` }), this.timeoutMs);
+      const timer = this.ctx.clock.setTimeout(() => finish({ arrived: false, reason: `no answer within ${this.timeoutMs} ms` }), this.timeoutMs);
       this.waiting.set(callId, () => finish({ arrived: true }));
       this.stopping.set(callId, () => finish({ arrived: false, reason: "stopped" }));
-      const attempt = () => {
-        const request = buildRequest({
-          method: "OPTIONS", uri, from: `${ctx.identity};tag=${fromTag}`, to, callId, cseq: ++cseq,
-          via: ctx.via(), routes: ctx.outboundRoutes,
-        });
-        digest.authorize(request);
-        ctx.request(request, {
-          onResponse: (r) => {
-            if (done || r.status < 200) return;
-            if ((r.status === 401 || r.status === 407) && cseq < 3) {
-              const outcome = digest.onResponse(r);
-              if (outcome.ok && outcome.retry) return attempt();
-            }
-            finish({ arrived: false, reason: describe(r) });
-          },
-          onFailure: (f: ClientFailure) => finish({ arrived: false, reason: `request failed: ${f.reason}` }),
-        });
-      };
-      attempt();
+      send(finish, () => done);
     });
+  }
+
+  /** Sends one probe through the outbound proxy (again with credentials after a 401/407); failures go to `finish`. */
+  private sender(gruu: string, inDialog: boolean, callId: string) {
+    const { ctx } = this;
+    const uri = parseUri(gruu);
+    const digest = ctx.newDigest();
+    const fromTag = newToken();
+    const to = inDialog ? `${angle(uri)};tag=${newToken()}` : angle(uri);
+    let cseq = 0;
+    const attempt = (finish: (r: ProbeResult) => void, isDone: () => boolean): void => {
+      const request = buildRequest({
+        method: "OPTIONS", uri, from: `${ctx.identity};tag=${fromTag}`, to, callId, cseq: ++cseq,
+        via: ctx.via(), routes: ctx.outboundRoutes,
+      });
+      digest.authorize(request);
+      ctx.request(request, {
+        onResponse: (r) => {
+          if (isDone() || r.status < 200) return;
+          if ((r.status === 401 || r.status === 407) && cseq < 3) {
+            const outcome = digest.onResponse(r);
+            if (outcome.ok && outcome.retry) return attempt(finish, isDone);
+          }
+          finish({ arrived: false, reason: describe(r) });
+        },
+        onFailure: (f: ClientFailure) => finish({ arrived: false, reason: `request failed: ${f.reason}` }),
+      });
+    };
+    return attempt;
   }
 }
 
