@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeWorldDir, removeWorldDir, startKamailio, startProsody, until, useCleanup, type Kamailio, type Prosody } from "../index.js";
 import { writeConfig, type Daemon } from "../daemon/daemon-kit.js";
-import { apiOf, ensureWebBuilt, loginUrl, openBrowser, rawRequest, screenshot, sessionCookie, startDaemon, type BrowserPage } from "./web-kit.js";
+import { apiOf, ensureWebBuilt, loginUrl, openBrowser, rawRequest, screenshot, sessionCookie, startDaemon, withFixedApiPort, type BrowserPage } from "./web-kit.js";
 
 const track = useCleanup();
 const step = { timeout: 60_000 };
@@ -51,7 +51,8 @@ beforeAll(async () => {
   kamailio = track(await startKamailio({ users: ["alice", "bob"] }));
   dir = makeWorldDir("web");
   track({ stop: async (o?: { keepDir?: boolean }) => removeWorldDir(dir, o?.keepDir ?? false) });
-  alicePaths = writeConfig(dir, "alice", prosody, kamailio);
+  // A fixed API port, as a person's config has: the page keeps its origin across the restart.
+  alicePaths = await withFixedApiPort(writeConfig(dir, "alice", prosody, kamailio));
   alice = track(await startDaemon("alice", alicePaths));
   bob = track(await startDaemon("bob", writeConfig(dir, "bob", prosody, kamailio)));
   aliceJid = prosody.users.alice!.jid;

@@ -3,12 +3,12 @@
 // browser with a fresh profile per page), sign-in links from the daemon
 // (POST /login-codes with the Bearer token), and raw HTTP for the refusals.
 import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { CUSAX, type Daemon } from "../daemon/daemon-kit.js";
-import { until } from "../index.js";
+import { freePort, until } from "../index.js";
 
 export const WEB = resolve(import.meta.dirname, "../../../packages/web");
 export const SCREENSHOTS = resolve(import.meta.dirname, "../../../docs/screenshots");
@@ -133,4 +133,15 @@ export async function startDaemon(user: string, paths: { config: string; dataDir
       await exited;
     },
   };
+}
+
+/**
+ * Gives the daemon's API a fixed port (`api.port`), as a person's config
+ * would: the page's origin then stays the same across a daemon restart.
+ */
+export async function withFixedApiPort(paths: { config: string; dataDir: string }): Promise<{ config: string; dataDir: string; port: number }> {
+  const port = await freePort();
+  const config = JSON.parse(readFileSync(paths.config, "utf8")) as Record<string, unknown>;
+  writeFileSync(paths.config, JSON.stringify({ ...config, api: { host: "127.0.0.1", port } }, null, 2));
+  return { ...paths, port };
 }
