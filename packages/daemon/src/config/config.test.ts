@@ -57,6 +57,13 @@ describe("daemon configuration", () => {
     expect(problems).toContain("xmpp.password");
   });
 
+  it("media.srtp: offered by default, off or required when asked, anything else a problem", () => {
+    expect(resolveConfig(sources(base)).media.srtp).toBe("offered");
+    expect(resolveConfig(sources({ ...base, media: { srtp: "required" } })).media).toEqual({ srtp: "required" });
+    expect(resolveConfig(sources({ ...base, media: { srtp: "required" } }, { CUSAX_MEDIA_SRTP: "off" })).media.srtp).toBe("off");
+    expect(() => resolveConfig(sources({ ...base, media: { srtp: "always" } }))).toThrow(/media\.srtp: expected off, offered or required, got "always"/);
+  });
+
   it("finds the config in the XDG config dir", () => {
     expect(defaultConfigPath({ XDG_CONFIG_HOME: "/x" })).toBe("/x/cusax/config.json");
     expect(defaultConfigPath({ HOME: "/h" })).toBe("/h/.config/cusax/config.json");

@@ -17,8 +17,12 @@ export type DaemonConfig = {
   log: { level: "debug" | "info" | "warn" | "error" };
   /** PEM files trusted in addition to the system CAs. */
   ca: string[];
-  /** Call audio: our RTP address, and a WAV file played on calls that name none. */
-  media: { address?: string; play?: string };
+  /**
+   * Call audio: our RTP address, a WAV file played on calls that name none, and
+   * SRTP (RFC 4568 SDES): "off", "offered" (default: plain RTP still accepted) or
+   * "required" (a plain offer is refused with 488, our offers are RTP/SAVP).
+   */
+  media: { address?: string; play?: string; srtp: "off" | "offered" | "required" };
 };
 
 export class ConfigProblem extends Error {
@@ -90,6 +94,8 @@ export function resolveConfig({ file, env, readSecretFile }: ConfigSources): Dae
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`api.port: expected 0-65535, got ${JSON.stringify(api.port)}`);
   const level = str(env.CUSAX_LOG_LEVEL) ?? str(obj(raw.log).level) ?? "info";
   if (!["debug", "info", "warn", "error"].includes(level)) problems.push(`log.level: expected debug, info, warn or error, got "${level}"`);
+  const srtp = str(env.CUSAX_MEDIA_SRTP) ?? str(obj(raw.media).srtp) ?? "offered";
+  if (!["off", "offered", "required"].includes(srtp)) problems.push(`media.srtp: expected off, offered or required, got "${srtp}"`);
   const ca = Array.isArray(raw.ca) ? raw.ca.filter((c): c is string => typeof c === "string") : [];
 
   const config: DaemonConfig = {
@@ -114,6 +120,7 @@ export function resolveConfig({ file, env, readSecretFile }: ConfigSources): Dae
     media: {
       ...(str(obj(raw.media).address) ? { address: str(obj(raw.media).address)! } : {}),
       ...(str(obj(raw.media).play) ? { play: str(obj(raw.media).play)! } : {}),
+      srtp: srtp as DaemonConfig["media"]["srtp"],
     },
   };
   if (problems.length > 0) throw new ConfigProblem(problems);

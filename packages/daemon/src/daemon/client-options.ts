@@ -2,7 +2,7 @@
 // (protocol.md §2: one instance, both accounts). The only place that reveals
 // the passwords, and only into the client.
 import { join } from "node:path";
-import { callSinks, callSources, createMediaHooks, type CallMediaHooks, type CusaxClientOptions, type SqliteStore } from "@cusax/core";
+import { callSinks, callSources, createLogger, createMediaHooks, type CallMediaHooks, type CusaxClientOptions, type Logger, type SqliteStore } from "@cusax/core";
 import type { DaemonConfig } from "../config/config.js";
 
 /** Chooses what each call plays: the file asked for with the call, else the configured one, else silence. */
@@ -24,17 +24,34 @@ export function recordingsDir(config: DaemonConfig): string {
   return join(config.dataDir, "calls");
 }
 
-export function mediaHooksOf(config: DaemonConfig, play: PlayChoice): CallMediaHooks {
+/** What the log says when media.srtp "required" refuses a plain offer (answered 488, RFC 3261 §13.3.1.3). */
+export const SRTP_REFUSED = "SRTP is required (media.srtp) but the offer has no a=crypto";
+
+export function mediaHooksOf(config: DaemonConfig, play: PlayChoice, log: Logger = createLogger({ scope: "daemon", level: config.log.level })): CallMediaHooks {
   const silence = callSources({ kind: "silence" });
   const sink = callSinks({ kind: "wav", dir: recordingsDir(config) });
-  return createMediaHooks({
+  const hooks = createMediaHooks({
     ...(config.media.address ? { address: config.media.address } : {}),
+    srtp: config.media.srtp,
     source: (call) => {
       const file = play.take();
       return file ? callSources({ kind: "wav", path: file, loop: true })(call) : silence(call);
     },
     sink,
   });
+  const media = log.child("media");
+  return {
+    events: hooks.events,
+    create(call) {
+      const m = hooks.create(call);
+      const answer = m.answer.bind(m);
+      m.answer = (offer, direction) => answer(offer, direction).catch((err: unknown) => {
+        if ((err as { failure?: string }).failure === "srtp-required") media.warn(SRTP_REFUSED, { callId: call.callId });
+        throw err;
+      });
+      return m;
+    },
+  };
 }
 
 const hostOf = (uri: string): string | undefined => /^sips?:(?:[^@]*@)?(\[[^\]]+\]|[^:;>]+)/.exec(uri)?.[1];

@@ -1,6 +1,8 @@
 // docs/api.md "Events": what the client reports, as server-sent events.
 // message, call (SIP state changes of a call), callRecord (the stored call),
-// sipState, incomingCall, subscriptionRequest, registration, xmpp.
+// sipState, incomingCall, subscriptionRequest, registration, xmpp; and for
+// messaging: messageState (XEP-0184/0333, SIP MESSAGE), chatState (XEP-0085),
+// dtmf (RFC 4733 digits the peer sent).
 import type { SipCall } from "@cusax/core";
 import type { ApiEvent } from "../api/http.js";
 import type { RouteDeps } from "./deps.js";
@@ -12,7 +14,11 @@ export type Publish = (event: ApiEvent) => void;
 export function watchCall(call: SipCall, deps: RouteDeps, publish: Publish, watched: WeakSet<SipCall>): void {
   if (watched.has(call)) return;
   watched.add(call);
-  call.events.on("state", () => publish({ type: "call", call: callView(call, deps.recordings) }));
+  call.events.on("state", ({ to }) => {
+    if (to !== "ended") publish({ type: "call", call: callView(call, deps.recordings) });
+  });
+  // "ended" after the state: by then the record (its listener came first) says why a failed call failed.
+  call.events.on("ended", () => publish({ type: "call", call: callView(call, deps.recordings, deps.store.findCallBySipCallId(call.id)?.reason) }));
   call.events.on("hold", () => publish({ type: "call", call: callView(call, deps.recordings) }));
 }
 
@@ -32,6 +38,9 @@ export function publishClientEvents(deps: RouteDeps, publish: Publish): { off: (
       publish({ type: "incomingCall", ...(conversation ? { conversationId: conversation.id } : {}), call: callView(call, deps.recordings) });
     }),
     client.sip.events.on("registration", (s) => publish({ type: "registration", state: s.to })),
+    client.events.on("messageState", ({ conversationId, messageId, state }) => publish({ type: "messageState", conversationId, messageId, state })),
+    client.events.on("chatState", ({ conversationId, from, state }) => publish({ type: "chatState", ...(conversationId !== undefined ? { conversationId } : {}), from, state })),
+    client.events.on("dtmf", ({ callId, digit }) => publish({ type: "dtmf", callId, digit })),
     client.xmpp.on("subscriptionRequest", ({ from }) => {
       // RFC 6121 §3.1.3: someone we asked for is approved at once; others wait for `cusax add`.
       const item = client.xmpp.roster().find((i) => i.jid === from);

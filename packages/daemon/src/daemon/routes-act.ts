@@ -7,6 +7,7 @@ import { ApiError } from "../api/errors.js";
 import type { Router } from "../api/router.js";
 import { findCall, isJid, isSipAddress, objectBody, requireJid, stringField, type RouteDeps } from "./deps.js";
 import { callView, messageView } from "./views.js";
+import { addMessagingRoutes, sendSipMessage } from "./routes-messaging.js";
 
 /** RFC 6121 §3: ask for the contact's presence; approve theirs if they asked first. */
 async function addContact(deps: RouteDeps, body: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -25,7 +26,9 @@ async function sendMessage(deps: RouteDeps, body: Record<string, unknown>): Prom
   const text = stringField(body, "text", true);
   const to = stringField(body, "to", false);
   const id = body.conversationId;
-  if ((to === undefined) === (id === undefined)) throw new ApiError("bad-request", "give exactly one of to (a JID) or conversationId");
+  if ((to === undefined) === (id === undefined)) throw new ApiError("bad-request", "give exactly one of to (a JID, sip: or tel: address) or conversationId");
+  // protocol.md D24: a sip:/tel: address the user names gets a SIP MESSAGE.
+  if (to !== undefined && isSipAddress(to)) return sendSipMessage(deps, to, text);
   let conversationId: number;
   if (to !== undefined) {
     conversationId = deps.client.conversationWith(requireJid(to, "to")).id;
@@ -116,4 +119,5 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
     .add("POST", "/messages", ({ json }) => sendMessage(deps, objectBody(json())))
     .add("POST", "/calls", ({ json }) => placeCall(deps, objectBody(json())));
   callControls(router, deps);
+  addMessagingRoutes(router, deps);
 }

@@ -7,7 +7,7 @@ import { isSipAddress, requireJid, type RouteDeps } from "./deps.js";
 import { decodeCursor, encodeCursor } from "./history-cursor.js";
 import { peerPresence } from "./peer-presence.js";
 import type { PresenceChoice } from "./own-presence.js";
-import { callView, contactView, messageView, timelineView, type ContactView } from "./views.js";
+import { callView, contactView, messageView, timelineView, unreadOf, type ContactView } from "./views.js";
 
 /** What /status adds for the web app: our chosen presence and who we are. */
 export type ReadExtras = { presence: () => PresenceChoice; self: { jid: string; aor: string } };
@@ -33,6 +33,7 @@ export function rosterContactView(deps: RouteDeps, item: RosterEntry): { view: C
       ...(item.name ? { name: item.name } : {}), sipStateOf: (jid) => deps.client.sipStateOf(jid),
     }),
     presence: peerPresence(deps.client.xmpp, item.jid),
+    unread: c ? unreadOf(deps.store, c.id) : 0,
   };
   return c ? { view, contact: c } : { view };
 }
@@ -48,7 +49,7 @@ export function contacts(deps: RouteDeps): ContactView[] {
   }
   for (const c of store.listContacts()) {
     if (seen.has(c.id)) continue;
-    out.push(contactView(c, { links: store.linksOf(c.id), sipStateOf: (jid) => client.sipStateOf(jid) }));
+    out.push({ ...contactView(c, { links: store.linksOf(c.id), sipStateOf: (jid) => client.sipStateOf(jid) }), unread: unreadOf(store, c.id) });
   }
   return out;
 }
@@ -119,7 +120,7 @@ export function addReadRoutes(router: Router, deps: RouteDeps, extras?: ReadExtr
     .add("GET", "/contacts", () => ({ contacts: contacts(deps), subscriptionRequests: [...deps.pendingSubscriptions] }))
     .add("GET", "/conversations", ({ query }) => {
       const contact = contactOf(deps, query.get("with"), "with");
-      return { conversations: deps.store.conversationsWith(contact.id) };
+      return { conversations: deps.store.conversationsWith(contact.id).map((c) => ({ ...c, unread: deps.store.unreadCount(c.id) })) };
     })
     .add("GET", "/history", ({ query }) => history(deps, query))
     .add("GET", "/search", ({ query }) => search(deps, query))

@@ -78,8 +78,8 @@ describe("API routes", () => {
     ]);
     expect(reasons.map((x) => [x.status, (x.body as { error: { message: string } }).error.message])).toEqual([
       [400, "text: expected a non-empty string"],
-      [400, "give exactly one of to (a JID) or conversationId"],
-      [400, "give exactly one of to (a JID) or conversationId"],
+      [400, "give exactly one of to (a JID, sip: or tel: address) or conversationId"],
+      [400, "give exactly one of to (a JID, sip: or tel: address) or conversationId"],
       [400, 'to: expected a bare JID "user@domain", got "not a jid"'],
       [400, "request body: expected a JSON object"],
     ]);

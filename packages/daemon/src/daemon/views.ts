@@ -1,7 +1,7 @@
 // The API's JSON shapes (docs/api.md): what a call, contact, message and
 // history item look like on the wire. Pure functions of the library's records.
 import { join } from "node:path";
-import { callFileName, type CallRecord, type Contact, type Link, type Message, type SipCall, type TimelineItem } from "@cusax/core";
+import { callFileName, type CallRecord, type Contact, type Link, type Message, type SipCall, type SqliteStore, type TimelineItem } from "@cusax/core";
 import { callKindOf, type CallKind } from "./call-media-book.js";
 
 export type CallView = {
@@ -13,6 +13,8 @@ export type CallView = {
   /** "video" once the call's answer accepted a video stream (call-media-book.ts). */
   kind: CallKind;
   outcome?: unknown;
+  /** Why it failed, when known (e.g. "srtp-required: the offer has no a=crypto"); from the call's record. */
+  reason?: string;
   recording: string;
 };
 
@@ -21,7 +23,7 @@ export function recordingPath(dir: string, callId: string): string {
   return join(dir, `${callFileName(callId)}.wav`);
 }
 
-export function callView(call: SipCall, recordings: string): CallView {
+export function callView(call: SipCall, recordings: string, reason?: string): CallView {
   return {
     id: call.id,
     direction: call.direction,
@@ -30,6 +32,7 @@ export function callView(call: SipCall, recordings: string): CallView {
     hold: { ...call.holdState },
     kind: callKindOf(call.id),
     ...(call.outcome ? { outcome: call.outcome } : {}),
+    ...(reason ? { reason } : {}),
     recording: recordingPath(recordings, call.id),
   };
 }
@@ -46,6 +49,7 @@ export function callRecordView(c: CallRecord): Record<string, unknown> {
     ...(c.endedAt !== undefined ? { endedAt: c.endedAt } : {}),
     ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}),
     ...(c.sipCallId ? { sipCallId: c.sipCallId } : {}),
+    ...(c.reason ? { reason: c.reason } : {}),
   };
 }
 
@@ -59,6 +63,11 @@ export function linkView(l: Link): Record<string, unknown> {
   return { jid: l.jid, other: l.other.value, origin: l.origin, trust: l.trust };
 }
 
+/** Incoming messages of a contact not yet read, over all its conversations. */
+export function unreadOf(store: Pick<SqliteStore, "conversationsWith" | "unreadCount">, contactId: number): number {
+  return store.conversationsWith(contactId).reduce((n, c) => n + store.unreadCount(c.id), 0);
+}
+
 export type ContactView = {
   id?: number;
   name?: string;
@@ -69,6 +78,8 @@ export type ContactView = {
   /** protocol.md §3: the person's SIP state, from their first JID. */
   sipState?: string;
   links: Record<string, unknown>[];
+  /** Incoming messages not yet read (POST /conversations/:id/read). */
+  unread?: number;
 };
 
 export function contactView(c: Contact | undefined, extra: { jid?: string; links: Link[]; subscription?: string; name?: string; sipStateOf: (jid: string) => string }): ContactView {
