@@ -29,6 +29,9 @@ export const debianPackages = [
   "linphone-cli", // a second SIP phone (linphonec), run in a private tmux
   "tmux",
   "chromium", // the web app's browser tests (playwright-core drives /usr/bin/chromium)
+  "coturn", // STUN/TURN server for the NAT tests
+  "nftables", // NAT (masquerade) in the NAT tests' router namespaces
+  "iproute2", // ip netns / veth for the NAT tests
 ];
 
 function say(line) {
