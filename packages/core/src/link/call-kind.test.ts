@@ -40,6 +40,9 @@ describe("why a call failed (RFC 3264, RFC 4568)", () => {
     expect(kinds.reasonOf("c2", { reason: "rejected", status: 488 })).toMatch(/^srtp-required: the peer refused our SRTP-only offer/);
     expect(kinds.reasonOf("c3", { reason: "busy", status: 486 })).toBe("busy (486)");
     expect(kinds.reasonOf("c3", { reason: "timeout" })).toBe("timeout");
+    expect(kinds.reasonOf("c3", { reason: "no-ack" })).toBe("no-ack");
+    expect(kinds.reasonOf("c3", { reason: "dialog-failed", method: "INVITE" })).toBe("dialog-failed");
+    expect(kinds.reasonOf("c3", { reason: "dialog-failed", method: "INVITE", status: 404 })).toBe("dialog-failed (404)");
     expect(kinds.reasonOf("c3", { reason: "hangup", by: "remote" })).toBeUndefined();
   });
 });

@@ -35,7 +35,10 @@ function mediaReason(failure: string, side: "offer" | "answer"): string {
 }
 
 function endReason(end: CallEnd, offeredSrtpOnly: boolean): string | undefined {
-  if (!("status" in end)) return end.reason === "timeout" || end.reason === "unreachable" || end.reason === "auth-failed" ? end.reason : undefined;
+  // no-ack / dialog-failed: SIP core outcomes of a peer or proxy that cannot reach our Contact (protocol.md D23).
+  if (!("status" in end) || end.status === undefined) {
+    return ["timeout", "unreachable", "auth-failed", "no-ack", "dialog-failed"].includes(end.reason) ? end.reason : undefined;
+  }
   if (end.status === 488 && offeredSrtpOnly) return "srtp-required: the peer refused our SRTP-only offer (488 Not Acceptable Here)";
   return `${end.reason} (${end.status})`;
 }
