@@ -41,8 +41,11 @@ export class Session {
         this.dispatch({ type: "connection", state: "online" });
       }, (e) => this.failed(e)),
       event: (event) => {
+        const endedWith = event.type === "call" && event.call.state === "ended" ? this.state().calls[event.call.id]?.contactKey : undefined;
         this.dispatch({ type: "event", event, now: Date.now() });
         if (event.type === "contact" && !event.removed && !event.contact) void this.contacts().catch(() => undefined);
+        // The stored call's outcome and duration are final once it ended: fetch them.
+        if (endedWith) void this.firstPage(endedWith).catch(() => undefined);
       },
       error: () => this.failed(new ApiError("network", "event stream closed", 0)),
     });
