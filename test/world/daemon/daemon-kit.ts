@@ -62,7 +62,7 @@ export function writeConfig(dir: string, user: string, prosody: Prosody, kamaili
   return { config, dataDir };
 }
 
-/** `startTimeoutMs`: how long the daemon may take to write api-url (default 30 s). */
+/** `startTimeoutMs`: how long the daemon may take to write api-url (default 90 s: it loads TypeScript through tsx, which takes tens of seconds on two loaded cores). */
 export async function startDaemon(user: string, paths: { config: string; dataDir: string }, options: { startTimeoutMs?: number } = {}): Promise<Daemon> {
   const child: ChildProcess = spawn(process.execPath, [CUSAX, "daemon", "--config", paths.config, "--log-level", "info"], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
@@ -77,7 +77,7 @@ export async function startDaemon(user: string, paths: { config: string; dataDir
   await until(`${user}'s daemon to write api-url`, () => {
     if (ended) throw new Error(`${user}'s daemon exited:\n${log}`);
     return existsSync(join(paths.dataDir, "api-url"));
-  }, { timeoutMs: options.startTimeoutMs ?? 30_000, intervalMs: 100 });
+  }, { timeoutMs: options.startTimeoutMs ?? 90_000, intervalMs: 100 });
   return {
     user, pid: child.pid!, ...paths,
     log: () => log,
