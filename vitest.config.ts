@@ -19,8 +19,10 @@ export default defineConfig({
           name: "world",
           include: ["test/world/**/*.test.ts"],
           environment: "node",
-          testTimeout: 120_000,
-          hookTimeout: 60_000,
+          // Generous: servers, daemons (TypeScript through tsx) and browsers
+          // start slowly on two busy cores; a hang still fails.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           // Each file starts its own servers; two cores, so keep it modest.
           maxWorkers: 2,
           fileParallelism: true,
