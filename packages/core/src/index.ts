@@ -23,3 +23,5 @@ export type { SipCall, MediaHooks } from "./sip/index.js";
 export { createMediaHooks, callSources, callSinks, callFileName, type CallMediaHooks, type CallDescriptor } from "./media/index.js";
 // Per-call RTP statistics with MOS (the daemon's GET /calls/:id/stats).
 export { CallStats, type CallStatsReport, type StreamStats, type RtpStreamCounters } from "./media/index.js";
+// Browser voice (protocol.md D27, D28): a page's WebRTC leg bridged to a call.
+export { BrowserLeg, MediaError, LegSlot, type BrowserLegOptions, type CallLeg, type PayloadRelay } from "./media/index.js";

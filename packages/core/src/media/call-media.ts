@@ -106,6 +106,7 @@ export class AudioCallMedia implements CallMedia {
     private readonly options: Resolved,
   ) {
     this.legs = new LegSlot(options.source(call), options.sink?.(call));
+    this.legs.events.on("digit", ({ digit }) => this.queueDtmf(digit));
     this.source = new GatedSource(this.legs.source, () => this.flow);
     this.sink = new GatedSink(this.legs.sink, () => this.flow);
     const { clock, address, rtcpIntervalMs, portRange, video } = options;

@@ -38,3 +38,7 @@ export * from "./video/video-source.js";
 export * from "./video/video-session.js";
 export * from "./video/video-udp.js";
 export * from "./call-media.js";
+export * from "./leg/types.js";
+export * from "./leg/leg-slot.js";
+export * from "./webrtc/browser-leg.js";
+export * from "./webrtc/errors.js";

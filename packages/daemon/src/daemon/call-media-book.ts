@@ -39,6 +39,11 @@ export class CallMediaBook {
     hooks.events.on("call", (media) => this.follow(media));
   }
 
+  /** The call's media while it runs (the browser leg attaches there). */
+  mediaOf(callId: string): CallMedia | undefined {
+    return this.calls.get(callId)?.media;
+  }
+
   kindOf(callId: string): CallKind {
     return this.calls.get(callId)?.media.video?.negotiated ? "video" : "audio";
   }

@@ -14,9 +14,11 @@ import type { CallLeg, PayloadRelay } from "./types.js";
 export type LegSlotEvents = {
   attached: { kind: string };
   released: { kind: string; reason: string };
+  /** A digit from the leg's user, for the SIP peer. */
+  digit: { digit: string };
 };
 
-type Current = { leg: CallLeg; toCall?: Resampler; toLeg?: Resampler; relays: Map<string, PayloadRelay | undefined>; off: () => void };
+type Current = { leg: CallLeg; toCall?: Resampler; toLeg?: Resampler; off: () => void };
 
 export class LegSlot {
   readonly events = new Emitter<LegSlotEvents>();
@@ -42,16 +44,26 @@ export class LegSlot {
   attach(leg: CallLeg): void {
     this.release("replaced");
     const src = leg.source;
-    const off = leg.events.on("ended", ({ reason }) => {
-      if (this.current?.leg === leg) this.release(reason);
-    });
+    const offs = [
+      leg.events.on("ended", ({ reason }) => {
+        if (this.current?.leg === leg) this.release(reason);
+      }),
+      leg.events.on("digit", (d) => this.events.emit("digit", d)),
+    ];
     this.current = {
-      leg, off, relays: new Map(),
+      leg, off: () => offs.forEach((f) => f()),
       ...(src && src.sampleRate !== this.source.sampleRate && { toCall: new Resampler(src.sampleRate, this.source.sampleRate) }),
       ...(leg.sink && leg.sink.sampleRate !== this.sink.sampleRate && { toLeg: new Resampler(this.sink.sampleRate, leg.sink.sampleRate) }),
     };
     leg.flow?.(this.flowNow);
+    // Tell the leg at once whether it relays, before its first packet arrives.
+    if (this.codec) this.relay(this.codec);
     this.events.emit("attached", { kind: leg.kind });
+  }
+
+  /** From now on the call's own source is silence (a call placed or answered for a page that has not attached yet). */
+  silence(): void {
+    this.fallback = new SilenceSource(this.source.sampleRate, this.source.frameMs);
   }
 
   /** Closes the current leg, if any; the call goes on with silence. */
@@ -65,13 +77,9 @@ export class LegSlot {
     this.events.emit("released", { kind: c.leg.kind, reason });
   }
 
-  /** The relay for the SIP leg's codec, when the leg runs the same one. */
+  /** The relay for the SIP leg's codec, when the leg runs the same one (asked each time: the codec may change). */
   relay(codec: string): PayloadRelay | undefined {
-    const c = this.current;
-    if (!c) return undefined;
-    const name = codec.toLowerCase();
-    if (!c.relays.has(name)) c.relays.set(name, c.leg.relayFor?.(name));
-    return c.relays.get(name);
+    return this.current?.leg.relayFor?.(codec.toLowerCase());
   }
 
   /** The next frame towards the SIP peer (slot source). */
@@ -107,6 +115,7 @@ export class LegSlot {
   /** The SIP session's codec, relaying payloads while the leg runs the same encoding. */
   wrapCodec(inner: AudioCodec): AudioCodec {
     this.codec = inner.name.toLowerCase();
+    this.relay(this.codec);
     return relayingCodec(this, inner);
   }
 

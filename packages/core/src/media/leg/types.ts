@@ -21,6 +21,8 @@ export interface PayloadRelay {
 }
 
 export type CallLegEvents = {
+  /** The leg's user pressed a digit: the call sends it to the SIP peer as RFC 4733. */
+  digit: { digit: string };
   /** The leg is gone (tab closed, released, failed): the call falls back to silence. */
   ended: { reason: string };
 };
