@@ -40,6 +40,12 @@ export type Kamailio = {
    */
   wireRecords(): Promise<WireRecord[]>;
   log(): string;
+  /**
+   * Stops Kamailio (SIGTERM; its in-memory registrations go) and starts it again on the same ports
+   * and configuration, with every user, including those added at run time; resolves once it answers
+   * SIP OPTIONS again. `whileDown` runs in between.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(options?: { keepDir?: boolean }): Promise<void>;
 };
 
@@ -88,16 +94,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   );
   await run("kamailio", ["-c", "-f", cfgFile]);
   const logFile = join(dir, "kamailio.log");
-  const proc: Managed = startProcess(
-    "kamailio", "kamailio",
-    ["-f", cfgFile, "-DD", "-E", "-m", "64", "-M", "8", "-P", join(dir, "kamailio.pid"), "-Y", dir],
-    { logFile, cwd: dir },
-  );
-  await until("kamailio to answer SIP OPTIONS", async () => {
-    if (proc.child.exitCode !== null) throw new Error(`kamailio exited: ${proc.log()}`);
-    return sipOptionsProbe(LOOPBACK, ports.udp, domain);
-  }).catch(async (err: unknown) => {
-    await proc.stop();
+  let proc = await spawnKamailio(cfgFile, dir, logFile, ports.udp, domain).catch((err: unknown) => {
     removeWorldDir(dir, true);
     throw err;
   });
@@ -136,9 +133,32 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       return parseSipdump(wire()).filter((r) => !r.text.includes(`Call-ID: ${PROBE_CALL_ID}`));
     },
     log: () => proc.log(),
+    async restart(whileDown) {
+      await proc.stop();
+      await whileDown?.();
+      proc = await spawnKamailio(cfgFile, dir, logFile, ports.udp, domain);
+      await Promise.all(Object.values(users).map((u) => kamcmd("htable.sets", "users", u.name, u.password)));
+    },
     async stop({ keepDir = false } = {}) {
       await proc.stop();
       removeWorldDir(dir, keepDir);
     },
   };
+}
+
+/** Starts Kamailio on `cfgFile` and resolves once it answers SIP OPTIONS on `udpPort` (stopped again if it never does). */
+async function spawnKamailio(cfgFile: string, dir: string, logFile: string, udpPort: number, domain: string): Promise<Managed> {
+  const proc: Managed = startProcess(
+    "kamailio", "kamailio",
+    ["-f", cfgFile, "-DD", "-E", "-m", "64", "-M", "8", "-P", join(dir, "kamailio.pid"), "-Y", dir],
+    { logFile, cwd: dir },
+  );
+  await until("kamailio to answer SIP OPTIONS", async () => {
+    if (proc.child.exitCode !== null) throw new Error(`kamailio exited: ${proc.log()}`);
+    return sipOptionsProbe(LOOPBACK, udpPort, domain);
+  }).catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
+  return proc;
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseSipMessage, parseSipUri, type SipResponse } from "../message/index.js";
-import { backoffDelay } from "./backoff.js";
+import { backoffDelay, recoveryDelay } from "./backoff.js";
 import { minExpires, readBinding, refreshDelay } from "./binding.js";
 import { instanceUrn } from "./build.js";
 
@@ -17,6 +17,22 @@ describe("backoffDelay", () => {
   it("caps W at max-time (1800 s)", () => {
     expect(backoffDelay(20, true, () => 0.5)).toBe(1_350_000);
     expect(backoffDelay(1000, false, () => 0)).toBe(900_000);
+  });
+});
+
+describe("recoveryDelay", () => {
+  it("waits 50-100 % of 1, 2, 4, 8 s for the first four retries, then the §4.5 formula from one failure", () => {
+    expect([1, 2, 3, 4].map((n) => recoveryDelay(n, () => 0))).toEqual([500, 1_000, 2_000, 4_000]);
+    expect([1, 2, 3, 4].map((n) => recoveryDelay(n, () => 0.999999))).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(recoveryDelay(5, () => 0)).toBe(30_000);
+    expect(recoveryDelay(6, () => 0)).toBe(60_000);
+    expect(recoveryDelay(100, () => 0)).toBe(900_000);
+  });
+
+  it("follows a configured quick count and base", () => {
+    const config = { allFailedBaseMs: 30_000, someOkBaseMs: 90_000, maxMs: 1_800_000, quickRetries: 1, quickBaseMs: 200 };
+    expect(recoveryDelay(1, () => 0, config)).toBe(100);
+    expect(recoveryDelay(2, () => 0, config)).toBe(30_000);
   });
 });
 

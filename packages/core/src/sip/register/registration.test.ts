@@ -229,7 +229,7 @@ describe("Registration: timing", () => {
     expect(w.reg.state).toBe("registering");
   });
 
-  it("after a flow failure, re-registers at once, then backs off 30 s * 2^n, jittered and capped", async () => {
+  it("after a flow failure, re-registers at once, then four quick retries, then 30 s * 2^n, jittered and capped", async () => {
     const w = world(TCP);
     const outcome = w.reg.start();
     w.ok(600);
@@ -237,27 +237,47 @@ describe("Registration: timing", () => {
     w.events.emit("flow-failure", { flow: "tcp-1", target: TCP, error: new Error("reset") });
     expect(w.reg.state).toBe("registering");
     expect(w.sent).toHaveLength(2);
-    const waits: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const before = w.clock.now();
-      w.last().user.onFailure({ reason: "transport-error", error: new Error("refused") as never });
-      expect(w.reg.state).toBe("failed");
-      const n = w.sent.length;
-      let waited = 0;
-      while (w.sent.length === n) {
-        w.clock.advance(1_000);
-        waited += 1_000;
-      }
-      waits.push(w.clock.now() - before);
-      expect(waited).toBeGreaterThan(0);
-    }
-    // random 0.5 -> 75 % of W; W = min(1800 s, 30 s * 2^n)
-    expect(waits).toEqual([45_000, 90_000, 180_000, 360_000, 720_000, 1_350_000, 1_350_000, 1_350_000]);
+    const waits = failAndMeasure(w, 10);
+    // random 0.5 -> 75 % of W; quick W = 1 s * 2^(n-1) for n <= 4, then W = min(1800 s, 30 s * 2^(n-4))
+    expect(waits).toEqual([750, 1_500, 3_000, 6_000, 45_000, 90_000, 180_000, 360_000, 720_000, 1_350_000]);
     w.ok(600);
     expect(w.reg.state).toBe("registered");
-    expect(w.failed).toHaveLength(8);
+    expect(w.failed).toHaveLength(10);
+  });
+
+  it("quick retries are for a flow that worked: a registrar down at start waits 30-60 s at once", async () => {
+    const w = world(TCP);
+    void w.reg.start();
+    expect(failAndMeasure(w, 2)).toEqual([45_000, 90_000]);
+  });
+
+  it("the quick retries start again after a recovery succeeded", async () => {
+    const w = world(TCP);
+    const outcome = w.reg.start();
+    w.ok(600);
+    await outcome;
+    w.events.emit("flow-failure", { flow: "tcp-1", target: TCP, error: new Error("reset") });
+    expect(failAndMeasure(w, 2)).toEqual([750, 1_500]);
+    w.ok(600);
+    w.events.emit("flow-failure", { flow: "tcp-1", target: TCP, error: new Error("reset") });
+    expect(failAndMeasure(w, 1)).toEqual([750]);
   });
 });
+
+/** Fails the last request `n` times with a transport error and returns each wait until the next REGISTER (250 ms steps). */
+function failAndMeasure(w: ReturnType<typeof world>, n: number): number[] {
+  const waits: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const before = w.clock.now();
+    w.last().user.onFailure({ reason: "transport-error", error: new Error("refused") as never });
+    expect(w.reg.state).toBe("failed");
+    const sent = w.sent.length;
+    while (w.sent.length === sent) w.clock.advance(250);
+    expect(w.last().request.method).toBe("REGISTER");
+    waits.push(w.clock.now() - before);
+  }
+  return waits;
+}
 
 describe("Registration: stop", () => {
   it("un-registers with Expires 0 (answering a challenge) and resolves on the 200", async () => {

@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from "../../util/log.js";
 import { DigestSession, type DigestCredentials } from "../auth/index.js";
 import { parseSipUri, serializeUri, type SipResponse, type SipUri } from "../message/index.js";
 import type { ClientFailure } from "../transaction/index.js";
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffConfig } from "./backoff.js";
+import { DEFAULT_BACKOFF, backoffDelay, recoveryDelay, type BackoffConfig } from "./backoff.js";
 import { minExpires, readBinding, refreshDelay } from "./binding.js";
 import { buildKeepAliveOptions, buildRegister, instanceUrn, registrarFor, type RegisterFields } from "./build.js";
 import { KeepAlive } from "./keep-alive.js";
@@ -43,6 +43,8 @@ export class Registration {
   private expires: number;
   private timer: TimerHandle | undefined;
   private failures = 0;
+  /** A registration succeeded since the last stop: failures now are flow recovery (RFC 5626 §4.5). */
+  private recovering = false;
   private binding: RegisteredInfo | undefined;
   private flow: string | undefined;
   private readonly keepAlive: KeepAlive;
@@ -117,6 +119,7 @@ export class Registration {
   stop(timeoutMs = 10_000): Promise<void> {
     if (this.stopped) return this.stopped;
     this.halt();
+    this.recovering = false;
     if (this.current === "unregistered") return Promise.resolve();
     if (this.current === "failed") {
       this.move("unregistered");
@@ -199,6 +202,7 @@ export class Registration {
     const binding = readBinding(res, this.instance, this.transportContact(), requested);
     if (!binding || binding.expires === 0) return this.fail("rejected", res.status, true);
     this.failures = 0;
+    this.recovering = true;
     this.flow = this.o.transport.flowFor(this.o.target);
     const info: RegisteredInfo = { contact: binding.gruu ?? serializeUri(this.transportContact()), expires: binding.expires };
     if (binding.gruu) info.gruu = binding.gruu;
@@ -224,7 +228,10 @@ export class Registration {
     this.events.emit("failed", status === undefined ? { reason } : { reason, status });
     if (!retry) return;
     this.failures += 1;
-    const delay = backoffDelay(this.failures, true, this.random, this.backoff);
+    // A flow that worked gets quick first retries (a restarting registrar); otherwise §4.5 as written.
+    const delay = this.recovering
+      ? recoveryDelay(this.failures, this.random, this.backoff)
+      : backoffDelay(this.failures, true, this.random, this.backoff);
     this.log.info("registration failed; retrying", { reason, status, delayMs: delay });
     this.timer = this.clock.setTimeout(() => {
       this.move("registering");
