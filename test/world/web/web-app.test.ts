@@ -168,11 +168,19 @@ describe("the web app on two daemons", () => {
     expect(await a.page.locator(".msg.in", { hasText: "can you hear me?" }).getAttribute("data-conversation")).toBe(callConv);
   }, 180_000);
 
-  it("shows alice's away on bob's page, and the links panel", async () => {
+  it("shows alice's away on bob's page (also at phone width, dark), and the links panel", async () => {
     await a.page.getByLabel("My status message").fill("back at two");
     await a.page.getByLabel("My presence").selectOption("away");
     await b.page.locator(".chat-sub[data-presence=\"away\"]", { hasText: "back at two" }).waitFor(step);
     await b.page.locator(`.contact[data-contact="${aliceJid}"] .dot-away`).waitFor(step);
+    // bob's window at phone width in dark mode: the conversation is a screen of its own.
+    await b.page.setViewportSize({ width: 390, height: 800 });
+    await b.page.emulateMedia({ colorScheme: "dark" });
+    await b.page.locator(".sidebar").waitFor({ state: "hidden", ...step });
+    await b.page.getByRole("button", { name: "Back to contacts" }).waitFor(step);
+    await screenshot(b.page, "phone-dark");
+    await b.page.getByRole("button", { name: "Back to contacts" }).click();
+    await b.page.locator(".sidebar").waitFor(step);
     await a.page.getByRole("button", { name: "Links: addresses of this contact" }).click();
     await a.page.locator(".links-table td", { hasText: `sip:bob@${kamailio.domain}` }).first().waitFor(step);
     await screenshot(a.page, "links-panel");

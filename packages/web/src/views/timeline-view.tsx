@@ -1,7 +1,7 @@
 // One contact's timeline: messages and calls interleaved, receipts ticks,
 // missed calls marked, messages written during a call shown inside it (UC-e),
 // failed sends with retry, and "load older" paging back.
-import type { JSX } from "preact";
+import { Fragment, type JSX } from "preact";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { MessageState } from "../api/types.js";
 import { callSpans, spanOf, type CallSpan, type LiveCall } from "../state/call-spans.js";
@@ -51,10 +51,10 @@ export function TimelineView(p: TimelineProps): JSX.Element {
         {p.t.next !== undefined && list.length === 0 && <span class="muted">No messages yet. Say hello.</span>}
       </li>
       {list.map((e, i) => (
-        <>
-          {(i === 0 || day(list[i - 1]!.at) !== day(e.at)) && <li class="day" key={`d${e.at}`}><span>{day(e.at)}</span></li>}
-          <Row key={itemKey(e)} e={e} span={spanOf(e, spans)} first={startsSpan(list, i, spans)} p={p} />
-        </>
+        <Fragment key={itemKey(e)}>
+          {(i === 0 || day(list[i - 1]!.at) !== day(e.at)) && <li class="day"><span>{day(e.at)}</span></li>}
+          <Row e={e} span={spanOf(e, spans)} first={startsSpan(list, i, spans)} p={p} />
+        </Fragment>
       ))}
     </ol>
   );
