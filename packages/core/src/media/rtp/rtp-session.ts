@@ -19,6 +19,7 @@ import { bindUdpPair } from "./udp-pair.js";
 import type { DatagramSocket, RtpDropReason, RtpEndpoint, RtpSessionEvents, RtpSessionOptions } from "./rtp-session-types.js";
 import { SsrcLock } from "./ssrc-lock.js";
 import type { RtpStreamCounters } from "../call-stats.js";
+import { classifyDatagram } from "../../net/demux.js";
 
 export type { DatagramSocket, RtpDropReason, RtpEndpoint, RtpSessionEvents, RtpSessionOptions } from "./rtp-session-types.js";
 
@@ -207,8 +208,16 @@ export class RtpSession {
     this.events.emit("rejected", { reason });
   }
 
+  /** RFC 7983 §7: STUN and DTLS on a media port are not malformed RTP; count them by class. */
+  private foreign(bytes: Uint8Array): boolean {
+    const kind = classifyDatagram(bytes);
+    if (kind !== "stun" && kind !== "dtls") return false;
+    this.reject(kind);
+    return true;
+  }
+
   private onRtp(bytes: Uint8Array, from: RtpEndpoint): void {
-    if (this.closed) return;
+    if (this.closed || this.foreign(bytes)) return;
     if (this.srtpIn) {
       const r = this.srtpIn.unprotectRtp(bytes);
       if (!r.ok) return this.reject(`srtp-${r.reason}`);
@@ -246,7 +255,7 @@ export class RtpSession {
   }
 
   private onRtcp(bytes: Uint8Array): void {
-    if (this.closed) return;
+    if (this.closed || this.foreign(bytes)) return;
     if (this.srtpIn) {
       const r = this.srtpIn.unprotectRtcp(bytes);
       if (!r.ok) return this.reject(`srtcp-${r.reason}`);
