@@ -20,6 +20,7 @@ import { PendingSubscriptions } from "./pending-subscriptions.js";
 import { addActionRoutes } from "./routes-act.js";
 import { addReadRoutes } from "./routes-read.js";
 import { addUiRoutes, type UiParts } from "./routes-ui.js";
+import { addWebrtcRoutes } from "./routes-webrtc.js";
 import { publishUiEvents } from "./ui-events.js";
 
 export type RunningDaemon = { url: string; loginUrl(): string; stop(): Promise<void> };
@@ -71,6 +72,7 @@ async function serve(config: DaemonConfig, deps: RouteDeps, ui: UiParts, log: Lo
   addReadRoutes(router, deps, { presence: () => ui.presence.get(), self: { jid: config.xmpp.jid.toLowerCase(), aor: config.sip.aor } });
   addActionRoutes(router, deps);
   addUiRoutes(router, deps, ui);
+  addWebrtcRoutes(router, deps, ui.media, config.media.address ? { address: config.media.address } : {});
   const requests = log.child("api");
   const web = { dir: webDistDir(), signIn, ...(config.api.allowedHosts ? { allowedHosts: config.api.allowedHosts } : {}) };
   const api = await startApiServer(router, { host: config.api.host, port: config.api.port, web, log: (f) => requests.debug("request", f) });
