@@ -12,16 +12,20 @@ stdin  (commands): {"cmd": "send", "to": JID, "body": TEXT, "thread": ID?, "id":
                    {"cmd": "publish_reach", "uris": [URI]}; {"cmd": "echo", "on": bool};
                    {"cmd": "disco", "to": JID, "node"?}; {"cmd": "ping", "to": JID} -> {"type": "pong"};
                    {"cmd": "rtt", "to": JID, "count": N}
+                   cusax messaging tests add: "send" with "markable": true (XEP-0333);
+                   {"cmd": "chatstate", "to", "state", "thread"?} (a bare XEP-0085 state);
+                   {"cmd": "marker", "to", "id", "kind"?: "displayed", "thread"?} (XEP-0333)
                    (round trips to an echoing peer, reported as {"type": "rtt", "samples": [ms]})
 stdout (events):   {"type": "online", "jid": FULLJID}
                    {"type": "message", "from", "to", "body", "thread", "id", "mtype"}
                    {"type": "presence", "from", "ptype", "show", "status"}
                    {"type": "roster", "items": {...}}
                    message events also carry "receipt_request", "receipt_for", "chatstate",
-                   "reach", "origin_id"; presence events "caps_node", "caps_ver", "reach";
+                   "reach", "origin_id", "markable", "marker" ({"kind", "id"}); presence events "caps_node", "caps_ver", "reach";
                    {"type": "activity", "from", "general", "specific"} / {"type": "reach", "from", "uris"}
                    {"type": "disco", "from", "features": [...], "identities": [...]}
                    {"type": "receipt", "from", "id", "thread"} (XEP-0184 receipts slixmpp consumed)
+                   {"type": "chatstate", "from", "state", "body"} / {"type": "marker", "from", "kind", "id"}
                    {"type": "ack", "cmd": ...} after each command
                    {"type": "auth_failed"} / {"type": "disconnected"} / {"type": "error", "text"}
 """
@@ -37,6 +41,7 @@ import xml.etree.ElementTree as ET
 import slixmpp
 
 NS_REACH = "urn:xmpp:reach:0"
+NS_MARKERS = "urn:xmpp:chat-markers:0"
 
 
 def reach_element(uris):
@@ -64,7 +69,7 @@ class Peer(slixmpp.ClientXMPP):
         self.args = args
         for plugin in ("xep_0030", "xep_0115", "xep_0199", "xep_0184"):
             self.register_plugin(plugin)
-        for plugin in ("xep_0085", "xep_0163", "xep_0108", "xep_0152"):
+        for plugin in ("xep_0085", "xep_0163", "xep_0108", "xep_0152", "xep_0333"):
             self.register_plugin(plugin)
         self.echo = False
         self.rtt_waiting = {}
@@ -72,6 +77,10 @@ class Peer(slixmpp.ClientXMPP):
         self.add_event_handler("reachability_publish", self.on_reach)
         self.add_event_handler("receipt_received", lambda m: emit(
             {"type": "receipt", "from": str(m["from"]), "id": m["receipt"], "thread": m["thread"] or None}))
+        # Bodyless stanzas never reach "message" (slixmpp matches message/body): chat states and markers apart.
+        self.add_event_handler("chatstate", lambda m: emit(
+            {"type": "chatstate", "from": str(m["from"]), "state": m["chat_state"], "body": m["body"] or None}))
+        self.add_event_handler("marker", self.on_marker)
         self.add_event_handler("session_start", self.on_start)
         self.add_event_handler("message", self.on_message)
         self.add_event_handler("presence", self.on_presence)
@@ -88,6 +97,7 @@ class Peer(slixmpp.ClientXMPP):
         receipt = x.find("{urn:xmpp:receipts}received")
         states = [c.tag.split("}")[1] for c in x if c.tag.startswith("{http://jabber.org/protocol/chatstates}")]
         origin = x.find("{urn:xmpp:sid:0}origin-id")
+        marker = next((c for c in x if c.tag.startswith("{%s}" % NS_MARKERS) and c.tag.split("}")[1] != "markable"), None)
         emit({
             "type": "message", "from": str(msg["from"]), "to": str(msg["to"]),
             "body": msg["body"], "thread": msg["thread"] or None, "id": msg["id"] or None,
@@ -97,6 +107,8 @@ class Peer(slixmpp.ClientXMPP):
             "chatstate": states[0] if states else None,
             "reach": reach_uris(x),
             "origin_id": origin.get("id") if origin is not None else None,
+            "markable": x.find("{%s}markable" % NS_MARKERS) is not None,
+            "marker": {"kind": marker.tag.split("}")[1], "id": marker.get("id")} if marker is not None else None,
         })
         waiter = self.rtt_waiting.pop(msg["body"], None)
         if waiter is not None and not waiter.done():
@@ -106,6 +118,11 @@ class Peer(slixmpp.ClientXMPP):
             if msg["thread"]:
                 reply["thread"] = msg["thread"]
             reply.send()
+
+    def on_marker(self, msg):
+        m = next((c for c in msg.xml if c.tag.startswith("{%s}" % NS_MARKERS) and c.tag.split("}")[1] != "markable"), None)
+        if m is not None:
+            emit({"type": "marker", "from": str(msg["from"]), "kind": m.tag.split("}")[1], "id": m.get("id")})
 
     def on_presence(self, pres):
         c = pres.xml.find("{http://jabber.org/protocol/caps}c")
@@ -147,6 +164,21 @@ class Peer(slixmpp.ClientXMPP):
                 m.xml.append(ET.Element("{http://jabber.org/protocol/chatstates}" + c["chatstate"]))
             if c.get("reach"):
                 m.xml.append(reach_element(c["reach"]))
+            if c.get("markable"):
+                m.xml.append(ET.Element("{%s}markable" % NS_MARKERS))
+            m.send()
+        elif cmd == "chatstate":
+            m = self.make_message(mto=c["to"], mtype="chat")
+            if c.get("thread"):
+                m["thread"] = c["thread"]
+            m.xml.append(ET.Element("{http://jabber.org/protocol/chatstates}" + c["state"]))
+            m.xml.append(ET.Element("{urn:xmpp:hints}no-store"))
+            m.send()
+        elif cmd == "marker":
+            m = self.make_message(mto=c["to"], mtype="chat")
+            if c.get("thread"):
+                m["thread"] = c["thread"]
+            m.xml.append(ET.Element("{%s}%s" % (NS_MARKERS, c.get("kind", "displayed")), {"id": c["id"]}))
             m.send()
         elif cmd == "presence":
             p = self.make_presence(pshow=c.get("show"), pstatus=c.get("status"), pto=c.get("to"), ptype=c.get("type"))
