@@ -76,10 +76,11 @@ export class Session {
   }
 
   async contacts(): Promise<void> {
+    const since = this.state().eventSeq;
     const r = await this.api.get<{ contacts: ContactView[]; subscriptionRequests?: string[] }>("/contacts");
     const subs = await this.api.get<{ requests: SubscriptionRequest[] }>("/subscriptions").catch(() => undefined);
     const requests = subs?.requests ?? (r.subscriptionRequests ?? []).map((jid) => ({ jid }));
-    this.dispatch({ type: "contacts", contacts: r.contacts, requests });
+    this.dispatch({ type: "contacts", contacts: r.contacts, requests, since });
     for (const c of r.contacts.slice(0, 40)) {
       const address = c.jids[0] ?? c.sip[0];
       if (!address) continue;

@@ -6,7 +6,7 @@ import { contactKey, normalAddress } from "./address.js";
 import { addDtmf, upsertCall } from "./calls.js";
 import { addItem, callItem, hasMessage, messageItem, setMessageState } from "./timeline.js";
 import { applyChatState, stopTyping } from "./typing.js";
-import { keyOfAddress, tie, timelineOf, withTimeline, without, type AppState, type Notice } from "./store.js";
+import { keyOfAddress, noteLive, tie, timelineOf, withTimeline, without, type AppState, type Notice } from "./store.js";
 
 export type EventAction = { type: "event"; event: ApiEvent; now: number };
 
@@ -78,7 +78,7 @@ function onSipState(s: AppState, bare: string, state: ContactView["sipState"]): 
   const contacts = s.contacts.map((c) => (c.jids.some((j) => normalAddress(j) === jid) ? { ...c, sipState: state } : c));
   const key = keyOfAddress({ ...s, contacts }, jid);
   const watch = s.watches[key];
-  const out = { ...s, contacts };
+  const out = noteLive({ ...s, contacts }, key, state ? { sipState: state } : {});
   if (!watch || state !== "callable") return out;
   return notify({ ...out, watches: without(s.watches, key) }, { kind: "free", contactKey: key, dial: watch.dial, text: "is free now" });
 }
@@ -97,7 +97,8 @@ function onPresence(s: AppState, e: Extract<ApiEvent, { type: "presence" }>): Ap
   }
   const jid = normalAddress(e.jid);
   const presence = { show: e.show, ...(e.status !== undefined ? { status: e.status } : {}) };
-  return { ...s, contacts: s.contacts.map((c) => (c.jids.some((j) => normalAddress(j) === jid) ? { ...c, presence } : c)) };
+  const out = { ...s, contacts: s.contacts.map((c) => (c.jids.some((j) => normalAddress(j) === jid) ? { ...c, presence } : c)) };
+  return noteLive(out, keyOfAddress(out, jid), { presence });
 }
 
 function onContact(s: AppState, jid: string, removed: boolean, contact: ContactView | undefined): AppState {
@@ -107,7 +108,7 @@ function onContact(s: AppState, jid: string, removed: boolean, contact: ContactV
   if (!contact) return s; // the app refetches GET /contacts
   const at = s.contacts.findIndex((c) => c.jids.some((j) => normalAddress(j) === bare));
   const contacts = at < 0 ? [...rest, contact] : s.contacts.map((c, i) => (i === at ? contact : c));
-  return { ...s, contacts };
+  return noteLive({ ...s, contacts }, bare, { ...(contact.sipState ? { sipState: contact.sipState } : {}), ...(contact.presence ? { presence: contact.presence } : {}) });
 }
 
 /** Someone not in the list wrote: shown as a contact of their own until the roster says more. */

@@ -251,6 +251,18 @@ describe("the window's reducer", () => {
     expect(s.requests).toEqual([]);
   });
 
+  it("keeps what an event said when a GET /contacts started before it answers late", () => {
+    let s = withBob();
+    const since = s.eventSeq;
+    s = run(s, ev({ type: "sipState", jid: "bob@example.test/x", bare: "bob@example.test", resource: "x", state: "callable", contactState: "callable" }));
+    s = run(s, ev({ type: "presence", jid: "bob@example.test", show: "away" }));
+    s = run(s, { type: "contacts", contacts: [{ ...bob, sipState: "unreachable", presence: { show: "available" } }, carol], since });
+    expect(s.contacts[0]).toMatchObject({ sipState: "callable", presence: { show: "away" } });
+    // A fetch started after the events is the truth.
+    s = run(s, { type: "contacts", contacts: [{ ...bob, sipState: "unreachable" }, carol], since: s.eventSeq });
+    expect(s.contacts[0]!.sipState).toBe("unreachable");
+  });
+
   it("shows a stranger who writes as a contact of their own", () => {
     const s = run(withBob(), ev({ type: "message", conversationId: 9, message: msg(1, 10, { from: "sip:+15551234@pbx.test;user=phone" }) }));
     expect(s.contacts.map((c) => c.tel[0] ?? c.jids[0])).toContain("tel:+15551234");

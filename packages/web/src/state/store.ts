@@ -1,7 +1,7 @@
 // The window's state as a pure reducer over API answers, SSE events and user
 // actions (docs/api.md + the web-app contract). Views render it; side effects
 // (fetches, notifications, dialling) live in the app and read `notices`.
-import type { CallStats, CallView, ContactView, Conversation, HistoryPage, Message, OwnPresence, Status, SubscriptionRequest } from "../api/types.js";
+import type { CallStats, CallView, ContactView, Conversation, HistoryPage, Message, OwnPresence, PeerPresence, SipState, Status, SubscriptionRequest } from "../api/types.js";
 import { contactKey, findContact, normalAddress } from "./address.js";
 import { setStats, upsertCall, replaceCalls, type Calls } from "./calls.js";
 import { initialConnection, move, type Connection, type ConnState } from "./connection.js";
@@ -34,19 +34,23 @@ export type AppState = {
   watches: Readonly<Record<string, { dial: boolean }>>;
   notices: Notice[];
   nextNotice: number;
+  /** Events applied so far; a GET /contacts started before event N must not undo it. */
+  eventSeq: number;
+  /** Per contact: SIP state and presence as the latest event said, and that event's number. */
+  live: Readonly<Record<string, { sipState?: SipState; presence?: PeerPresence; seq: number }>>;
 };
 
 export const initialState = (): AppState => ({
   connection: initialConnection, status: null, presence: { show: "available" }, contacts: [], requests: [],
   timelines: {}, conversations: {}, activity: {}, unread: {}, calls: {}, typing: {}, selected: null, visible: true,
-  watches: {}, notices: [], nextNotice: 1,
+  watches: {}, notices: [], nextNotice: 1, eventSeq: 0, live: {},
 });
 
 export type Action =
   | EventAction
   | { type: "connection"; state: ConnState }
   | { type: "status"; status: Status }
-  | { type: "contacts"; contacts: ContactView[]; requests?: SubscriptionRequest[] }
+  | { type: "contacts"; contacts: ContactView[]; requests?: SubscriptionRequest[]; since?: number }
   | { type: "conversations"; list: Conversation[] }
   | { type: "loading"; key: string }
   | { type: "page"; key: string; page: HistoryPage; older: boolean }
@@ -68,7 +72,7 @@ export function reduce(s: AppState, a: Action): AppState {
   switch (a.type) {
     case "connection": return { ...s, connection: move(s.connection, a.state).next };
     case "status": return { ...s, status: a.status, presence: a.status.presence ?? s.presence };
-    case "contacts": return withContacts(s, a.contacts, a.requests);
+    case "contacts": return withContacts(s, a.contacts, a.requests, a.since);
     case "conversations": return withConversations(s, a.list);
     case "loading": return { ...s, timelines: { ...s.timelines, [a.key]: { ...timelineOf(s, a.key), loading: true } } };
     case "page": return withPage(s, a.key, a.page, a.older);
@@ -88,7 +92,7 @@ export function reduce(s: AppState, a: Action): AppState {
     case "unwatch": return { ...s, watches: without(s.watches, a.key) };
     case "noticeDone": return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
     case "ownPresence": return { ...s, presence: a.presence };
-    default: return onEvent(s, a);
+    default: return onEvent({ ...s, eventSeq: s.eventSeq + 1 }, a);
   }
 }
 
@@ -110,6 +114,11 @@ export function tie(s: AppState, conversationId: number | undefined, key: string
   return { conversations: { ...s.conversations, [conversationId]: key } };
 }
 
+/** Remembers what an event said about a contact (see `live`). */
+export function noteLive(s: AppState, key: string, what: { sipState?: SipState; presence?: PeerPresence }): AppState {
+  return { ...s, live: { ...s.live, [key]: { ...s.live[key], ...what, seq: s.eventSeq } } };
+}
+
 export function withTimeline(s: AppState, key: string, t: Timeline): AppState {
   const at = lastActivity(t);
   const activity = at > (s.activity[key] ?? 0) ? { ...s.activity, [key]: at } : s.activity;
@@ -121,9 +130,15 @@ function keyCalls(s: AppState, calls: Calls): Calls {
   return Object.fromEntries(Object.entries(calls).map(([id, c]) => [id, c.contactKey ? c : { ...c, contactKey: keyOfAddress(s, c.call.remote) }]));
 }
 
-function withContacts(s: AppState, contacts: ContactView[], requests?: SubscriptionRequest[]): AppState {
+function withContacts(s: AppState, fetched: ContactView[], requests?: SubscriptionRequest[], since?: number): AppState {
   const unread = { ...s.unread };
-  for (const c of contacts) if (c.unread !== undefined && contactKey(c) !== s.selected) unread[contactKey(c)] = c.unread;
+  for (const c of fetched) if (c.unread !== undefined && contactKey(c) !== s.selected) unread[contactKey(c)] = c.unread;
+  // An answer fetched before a newer event keeps what that event said.
+  const contacts = fetched.map((c) => {
+    const l = s.live[contactKey(c)];
+    if (!l || since === undefined || l.seq <= since) return c;
+    return { ...c, ...(l.sipState ? { sipState: l.sipState } : {}), ...(l.presence ? { presence: l.presence } : {}) };
+  });
   return { ...s, contacts, unread, requests: requests ?? s.requests };
 }
 
