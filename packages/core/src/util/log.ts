@@ -19,18 +19,32 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(scope: string): Logger;
+  /** Whether a line at `level` would be written (lets costly lines, e.g. the protocol trace, be skipped). */
+  enabled?(level: LogLevel): boolean;
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|authorization|credential|nonce|response|cnonce|key/i;
-// Digest Authorization headers and SASL payloads inside free text.
-const SECRET_TEXT: [RegExp, string][] = [
-  [/((?:Proxy-)?Authorization\s*:\s*)[^\r\n]*/gi, "$1[redacted]"],
-  [/(<auth [^>]*>)[^<]*(<\/auth>)/g, "$1[redacted]$2"],
-  [/(<response [^>]*>)[^<]*(<\/response>)/g, "$1[redacted]$2"],
+/** RFC 7616 §3.4 / RFC 3261 §22.4: digest parameters that prove or bind a password. */
+const DIGEST_SECRET_PARAMS = /\b(response|nonce|cnonce|opaque|nextnonce|rspauth)\s*=\s*("[^"]*"|[^\s,]*)/gi;
+
+/** A credentials header value: Digest keeps its names (username, realm, uri), other schemes lose the whole value. */
+function redactCredentials(_all: string, head: string, value: string): string {
+  if (/^\s*Digest\s/i.test(value)) return head + value.replace(DIGEST_SECRET_PARAMS, "$1=[redacted]");
+  const scheme = /^\s*\S+/.exec(value)?.[0] ?? "";
+  return `${head}${scheme} [redacted]`;
+}
+
+// Secrets inside free text: SIP credentials headers, SDES keys (RFC 4568
+// §6.1 inline:), XMPP SASL payloads (RFC 6120 §6.4), XEP-0077 / XEP-0078 password elements.
+const SECRET_TEXT: [RegExp, string | ((...m: string[]) => string)][] = [
+  [/\b((?:Proxy-|WWW-)?(?:Authorization|Authenticate|Authentication-Info)\s*:\s*)([^\r\n]*)/gi, redactCredentials],
+  [/(inline:)[^\s|"']+/gi, "$1[redacted]"],
+  [/(<(auth|response|challenge|success)\b[^>]*>)[^<]*(<\/\2>)/g, "$1[redacted]$3"],
+  [/(<password\b[^>]*>)[^<]*(<\/password>)/g, "$1[redacted]$2"],
 ];
 
 export function redactText(text: string): string {
-  return SECRET_TEXT.reduce((t, [re, by]) => t.replace(re, by), text);
+  return SECRET_TEXT.reduce((t, [re, by]) => t.replace(re, by as never), text);
 }
 
 /** Copies `fields`, replacing values under secret-looking keys and secrets inside strings. */
@@ -62,6 +76,7 @@ export function createLogger(options: { scope?: string; level?: LogLevel; sink?:
       warn: (m, f) => write("warn", m, f),
       error: (m, f) => write("error", m, f),
       child: (s) => make(scope ? `${scope}.${s}` : s),
+      enabled: (level) => order[level] >= min,
     };
   };
   return make(options.scope ?? "");

@@ -10,6 +10,7 @@ import type { Clock, TimerHandle } from "../util/clock.js";
 import type { Logger } from "../util/log.js";
 import { AbortedError, TransportError, type CusaxError } from "../util/errors.js";
 import { createEntity, type EntityOptions } from "./connection/entity.js";
+import { traceXmpp } from "./connection/trace.js";
 import { firstReachable, resolveXmppServices, type SrvResolver } from "./connection/srv.js";
 import { toCusaxError, isPermanent } from "./connection/errors.js";
 import { backoffDelay, type BackoffOptions } from "./connection/backoff.js";
@@ -98,6 +99,7 @@ export class Session {
     }
     const entity = (this.options.createEntity ?? createEntity)({ ...this.options, service });
     this.entity = entity;
+    traceXmpp(entity, this.options.logger);
     this.wire(entity);
     this.owner.entityCreated(entity);
     const ready = new Promise<void>((resolve) => (this.sessionReady = resolve));

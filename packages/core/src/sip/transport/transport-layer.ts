@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from "../../util/log.js";
 import { serializeSipMessage, type SipMessage, type SipUri } from "../message/index.js";
 import { ingest, type Reply } from "./ingest.js";
 import { connectStream, listenTcp } from "./stream.js";
+import { SipTrace, type SipTraceOptions } from "./trace.js";
 import { UdpEndpoint } from "./udp.js";
 import { connectWs } from "./ws.js";
 import { responseTarget, stampVia, type SentBy } from "./via.js";
@@ -30,6 +31,8 @@ export type TransportLayerOptions = {
   /** For rate-limiting warnings (realClock by default). */
   clock?: Clock;
   log?: Logger;
+  /** The protocol trace: debug lines on `log` for every message in and out (trace.ts). */
+  trace?: SipTraceOptions;
 };
 
 /** Implements the transaction layer's TransactionTransport (structurally) and owns every socket. */
@@ -47,10 +50,12 @@ export class TransportLayer {
   private readonly connUser: ConnectionUser;
   private readonly clock: Clock;
   private readonly warned = new Map<string, number>();
+  private readonly trace: SipTrace;
 
   constructor(private readonly options: TransportLayerOptions) {
     this.log = options.log ?? silentLogger;
     this.clock = options.clock ?? realClock;
+    this.trace = new SipTrace(this.log, options.trace);
     this.advertised = options.advertise ?? pickHost(options.listen?.host ?? "0.0.0.0");
     this.connUser = {
       onData: (conn, data) => this.onData(conn, data),
@@ -129,12 +134,16 @@ export class TransportLayer {
     const dest = message.kind === "response" ? responseTarget(message, target) : target;
     if (!this.reliable(dest)) {
       if (message.kind === "request") stampVia(message, "UDP", this.sentBy("UDP"));
-      await this.sendDatagram(serializeSipMessage(message), dest);
+      const data = serializeSipMessage(message);
+      this.trace.out(data, dest);
+      await this.sendDatagram(data, dest);
       return;
     }
     const conn = await this.connectionFor(dest);
     if (message.kind === "request") stampVia(message, conn.transport, this.sentBy(conn.transport, conn));
-    await conn.send(serializeSipMessage(message));
+    const data = serializeSipMessage(message);
+    this.trace.out(data, targetOf(conn));
+    await conn.send(data);
   }
 
   /** The open connection (flow) to a target, if any. */
@@ -210,19 +219,26 @@ export class TransportLayer {
     const source: SipTarget = { transport: "UDP", host: from.host, port: from.port };
     // RFC 5626 §4.4.1 over UDP uses STUN, not CRLF; stray CRLFs are ignored (§7.5).
     if (data.every((b) => b === 13 || b === 10)) return;
-    const reply: Reply = (text) => void this.udp?.send(Buffer.from(text), from.host, from.port).catch(() => undefined);
+    const reply: Reply = (text) => {
+      this.trace.out(text, source);
+      void this.udp?.send(Buffer.from(text), from.host, from.port).catch(() => undefined);
+    };
     this.deliver(data, source, reply, () => undefined);
   }
 
   private onData(conn: SipConnection, data: Uint8Array): void {
     const source = targetOf(conn);
-    const reply: Reply = (text) => void conn.send(Buffer.from(text)).catch(() => undefined);
+    const reply: Reply = (text) => {
+      this.trace.out(text, source);
+      void conn.send(Buffer.from(text)).catch(() => undefined);
+    };
     this.deliver(data, source, reply, () => conn.close());
   }
 
   /** Bad input never escapes: a throw here (our bug or the owner's) is logged, and the socket lives on. */
   private deliver(data: Uint8Array, source: SipTarget, reply: Reply, closeStream: () => void): void {
     try {
+      this.trace.in(data, source);
       const outcome = ingest(data, source, reply, { ours: [this.advertised, this.wsHost], log: this.log, shouldLog: (s) => this.shouldLog(s) });
       if (outcome.kind === "garbage" && this.reliable(source)) closeStream();
       if (outcome.kind === "message") this.options.user.onMessage(outcome.message, source);
