@@ -1,4 +1,4 @@
-// protocol.md D27: one call's place for its audio leg. The SIP leg's
+// DECISION(protocol.md D27): one call's place for its audio leg. The SIP leg's
 // RtpSession reads `source`, writes `sink` and runs `wrapCodec(codec)`, all
 // made once per call; the leg behind them changes at run time (a browser tab
 // attaches, is replaced by another, is closed). Without a leg the call plays

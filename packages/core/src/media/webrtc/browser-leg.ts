@@ -29,7 +29,7 @@ export type BrowserLegOptions = BrowserPeerOptions & {
 export type BrowserLegEvents = CallLegEvents & { connected: Record<string, never> };
 
 const FRAME = 960; // 20 ms at 48 kHz
-/** Relayed payloads waiting for the SIP leg's tick: more means we fell behind, drop the oldest. */
+/** DECISION(protocol.md D27): relayed payloads waiting for the SIP leg's tick; more means we fell behind: drop the oldest. */
 const RELAY_DEPTH = 2;
 
 export class BrowserLeg implements CallLeg {
@@ -143,10 +143,11 @@ export class BrowserLeg implements CallLeg {
     this.events.emit("digit", { digit });
   }
 
-  private payloadTypes(): { opus?: number; events?: number } {
+  /** The page's PTs: Opus, and telephone-event at each rate it offered (Chromium: 48 and 8 kHz). */
+  private payloadTypes(): { opus: number[]; events: number[] } {
     const codecs = this.peer?.audio.codecs ?? [];
-    const pt = (mime: string) => codecs.find((c) => c.mimeType.toLowerCase() === mime)?.payloadType;
-    return { opus: pt("audio/opus"), events: pt("audio/telephone-event") };
+    const pts = (mime: string) => codecs.filter((c) => c.mimeType.toLowerCase() === mime).map((c) => c.payloadType);
+    return { opus: pts("audio/opus"), events: pts("audio/telephone-event") };
   }
 
   private onRtp(rtp: RtpPacket): void {
@@ -156,12 +157,12 @@ export class BrowserLeg implements CallLeg {
     this.lastRtpAt = this.clock.now();
     this.counters.fromPage++;
     const pts = this.payloadTypes();
-    if (header.payloadType === pts.events) {
+    if (pts.events.includes(header.payloadType)) {
       const d = this.digitsIn.onPacket(header.timestamp, new Uint8Array(payload));
       if (d) this.pageDigit(d.digit);
       return;
     }
-    if (header.payloadType !== pts.opus) {
+    if (!pts.opus.includes(header.payloadType)) {
       this.counters.otherPt++;
       return;
     }
