@@ -97,7 +97,12 @@ export class SipUaCore implements TransactionUser {
 
   /** Ends every call (BYE / CANCEL / 603) and stops the transaction timers. */
   close(): void {
-    for (const call of this.live) call.hangup();
+    for (const call of [...this.live]) {
+      call.hangup();
+      // The layer closes next, so no answer to that CANCEL or BYE (or a provisional a CANCEL waits
+      // for) can arrive: a call still ending ends here, and its outcome is known before close returns.
+      if (call.state !== "ended") call.finish(["calling", "ringing", "cancelling"].includes(call.state) ? { reason: "cancelled" } : { reason: "hangup", by: "local" });
+    }
     this.gruuProbes.close();
     this.layer.close();
   }
