@@ -13,9 +13,12 @@ import type { StunMessage } from "./stun-types.js";
 export type StunPeer = { address: string; port: number };
 export type SendDatagram = (bytes: Uint8Array, to: StunPeer) => void;
 
+export type RequestOptions = SerializeOptions & { signal?: AbortSignal; accept?: (r: ParsedStun) => boolean };
+
 export type RetransmitOptions = { rtoMs?: number; rc?: number; rm?: number };
 
 type Pending = {
+  accept: ((r: ParsedStun) => boolean) | undefined;
   resolve: (r: ParsedStun) => void;
   reject: (e: Error) => void;
   timer: TimerHandle | undefined;
@@ -27,7 +30,7 @@ const key = (id: Uint8Array): string => Buffer.from(id).toString("hex");
 export class StunTransactions {
   private readonly pending = new Map<string, Pending>();
   /** Datagrams dropped: unparsable, or answers to no transaction of ours. */
-  readonly dropped: Partial<Record<StunRejectReason | "unmatched", number>> = {};
+  readonly dropped: Partial<Record<StunRejectReason | "unmatched" | "refused", number>> = {};
 
   constructor(
     private readonly send: SendDatagram,
@@ -35,14 +38,15 @@ export class StunTransactions {
     private readonly retransmit: RetransmitOptions = {},
   ) {}
 
-  request(m: StunMessage, to: StunPeer, options: SerializeOptions & { signal?: AbortSignal } = {}): Promise<ParsedStun> {
+  /** `accept` screens answers (e.g. their MESSAGE-INTEGRITY): one it refuses is counted as `refused` and the wait goes on. */
+  request(m: StunMessage, to: StunPeer, options: RequestOptions = {}): Promise<ParsedStun> {
     const bytes = serializeStun(m, options);
     const id = key(m.transactionId);
     const rto = this.retransmit.rtoMs ?? 500;
     const rc = this.retransmit.rc ?? 7;
     const rm = this.retransmit.rm ?? 16;
     return new Promise((resolve, reject) => {
-      const p: Pending = { resolve, reject, timer: undefined };
+      const p: Pending = { accept: options.accept, resolve, reject, timer: undefined };
       this.pending.set(id, p);
       let sent = 0;
       const fire = (): void => {
@@ -77,6 +81,10 @@ export class StunTransactions {
     const p = this.pending.get(key(m.transactionId));
     if (!p) {
       this.dropped.unmatched = (this.dropped.unmatched ?? 0) + 1;
+      return undefined;
+    }
+    if (p.accept && !p.accept(r.stun)) {
+      this.dropped.refused = (this.dropped.refused ?? 0) + 1;
       return undefined;
     }
     this.pending.delete(key(m.transactionId));
