@@ -8,7 +8,11 @@ export const EVENT_TYPES: readonly ApiEvent["type"][] = [
   "subscriptionRequest", "registration", "presence", "contact", "dtmf",
 ];
 
-export type StreamHandlers = { open(): void; event(e: ApiEvent): void; error(): void };
+/** `retrying`: the browser reconnects by itself (sending Last-Event-ID, so the daemon replays what we missed). */
+export type StreamHandlers = { open(): void; event(e: ApiEvent): void; error(): void; retrying(): void };
+
+/** Browser retries in a row before the caller takes over with its own back-off. */
+export const BROWSER_RETRIES = 3;
 
 export class EventStream {
   private source: EventSource | undefined;
@@ -17,9 +21,17 @@ export class EventStream {
     this.close();
     const source = new EventSource(url, { withCredentials: true });
     this.source = source;
-    source.onopen = () => h.open();
+    let retries = 0;
+    source.onopen = () => {
+      retries = 0;
+      h.open();
+    };
     source.onerror = () => {
       if (this.source !== source) return;
+      if (source.readyState === EventSource.CONNECTING && ++retries <= BROWSER_RETRIES) {
+        h.retrying();
+        return;
+      }
       this.close();
       h.error();
     };

@@ -48,6 +48,7 @@ export class Session {
         if (endedWith) void this.firstPage(endedWith).catch(() => undefined);
       },
       error: () => this.failed(new ApiError("network", "event stream closed", 0)),
+      retrying: () => this.dispatch({ type: "connection", state: "reconnecting" }),
     });
   }
 

@@ -222,6 +222,14 @@ describe("the window's reducer", () => {
     expect(entries(timelineOf(t, "bob@example.test")).map(isMissed)).toEqual([true]);
   });
 
+  it("finds the conversation of a call learnt from GET /calls through its stored record", () => {
+    let s = run(withBob(), { type: "callsList", calls: [callView({ state: "established" })], now: 10 });
+    expect(s.calls.c1).toMatchObject({ contactKey: "bob@example.test" });
+    expect(s.calls.c1!.conversationId).toBeUndefined();
+    s = run(s, { type: "page", key: "bob@example.test", older: false, page: { items: [{ kind: "call", at: 5, ...rec(1, 5, { outcome: "ongoing", endedAt: undefined, sipCallId: "c1" }) }], next: null } });
+    expect(s.calls.c1!.conversationId).toBe(7);
+  });
+
   it("tells when a watched contact is free (and whether to dial), once", () => {
     let s = run(withBob(), ev({ type: "sipState", jid: "bob@example.test/x", bare: "bob@example.test", resource: "x", state: "on-the-phone", contactState: "on-the-phone" }));
     s = run(s, { type: "watch", key: "bob@example.test", dial: true });

@@ -69,6 +69,29 @@ export type Action =
   | { type: "ownPresence"; presence: OwnPresence };
 
 export function reduce(s: AppState, a: Action): AppState {
+  const next = reduceOne(s, a);
+  return next.calls === s.calls && next.timelines === s.timelines ? next : tieCalls(next);
+}
+
+/**
+ * protocol.md §5: a call's conversation. Events say it when the call comes in;
+ * a page reloaded during a call (GET /calls has no conversation) finds it
+ * through the stored call record with the same SIP Call-ID.
+ */
+function tieCalls(s: AppState): AppState {
+  const loose = Object.values(s.calls).filter((c) => c.conversationId === undefined);
+  if (loose.length === 0) return s;
+  const calls = { ...s.calls };
+  for (const c of loose) {
+    for (const [key, t] of Object.entries(s.timelines)) {
+      const r = t.items.find((i) => i.kind === "call" && i.sipCallId === c.call.id && i.conversationId != null);
+      if (r?.conversationId != null) calls[c.call.id] = { ...c, conversationId: r.conversationId, contactKey: c.contactKey ?? key };
+    }
+  }
+  return { ...s, calls };
+}
+
+function reduceOne(s: AppState, a: Action): AppState {
   switch (a.type) {
     case "connection": return { ...s, connection: move(s.connection, a.state).next };
     case "status": return { ...s, status: a.status, presence: a.status.presence ?? s.presence };
