@@ -32,11 +32,28 @@ const FRAME = 960; // 20 ms at 48 kHz
 /** DECISION(protocol.md D27): relayed payloads waiting for the SIP leg's tick; more means we fell behind: drop the oldest. */
 const RELAY_DEPTH = 2;
 
+/** Mean and worst of a delay, in ms. */
+export class WaitStats {
+  count = 0;
+  totalMs = 0;
+  worstMs = 0;
+  add(ms: number): void {
+    this.count++;
+    this.totalMs += ms;
+    this.worstMs = Math.max(this.worstMs, ms);
+  }
+  get meanMs(): number {
+    return this.count ? this.totalMs / this.count : 0;
+  }
+}
+
 export class BrowserLeg implements CallLeg {
   readonly kind = "browser";
   readonly events = new Emitter<BrowserLegEvents>();
   readonly source: MediaSource = { sampleRate: 48000, frameMs: 20, read: () => this.readFrame() };
   readonly sink: MediaSink = { sampleRate: 48000, write: (f) => this.writeFrame(f), close: () => undefined };
+  /** What the relay adds towards the SIP peer: from the page's packet arriving to its SIP send tick. */
+  readonly relayWait = new WaitStats();
   /** Packets taken in and sent, by path (for stats and tests). */
   readonly counters = { fromPage: 0, toPage: 0, relayedToSip: 0, relayDropped: 0, digitsFromPage: 0, otherPt: 0 };
   private peer: BrowserPeer | undefined;
@@ -45,7 +62,7 @@ export class BrowserLeg implements CallLeg {
   private readonly encoder: AudioCodec = createOpusCodec({ sampleRate: 48000 });
   private readonly jitter: JitterBuffer;
   private readonly digitsIn = new TelephoneEventReceiver();
-  private readonly relayQueue: Uint8Array[] = [];
+  private readonly relayQueue: { payload: Uint8Array; at: number }[] = [];
   private relaying = false;
   private channel: RTCDataChannel | undefined;
   private lastRtpAt: number;
@@ -58,7 +75,11 @@ export class BrowserLeg implements CallLeg {
 
   private readonly relay: PayloadRelay = {
     codec: "opus",
-    take: () => this.relayQueue.shift(),
+    take: () => {
+      const next = this.relayQueue.shift();
+      if (next) this.relayWait.add(this.clock.now() - next.at);
+      return next?.payload;
+    },
     forward: (p) => {
       if (!this.connected) return;
       this.counters.toPage++;
@@ -168,7 +189,7 @@ export class BrowserLeg implements CallLeg {
     }
     const bytes = new Uint8Array(payload);
     if (this.relaying) {
-      this.relayQueue.push(bytes);
+      this.relayQueue.push({ payload: bytes, at: this.clock.now() });
       this.counters.relayedToSip++;
       while (this.relayQueue.length > RELAY_DEPTH) {
         this.relayQueue.shift();
