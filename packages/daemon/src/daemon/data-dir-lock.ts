@@ -1,7 +1,7 @@
 // One daemon per data directory (docs/api.md "Running the daemon"): an exclusive lock file holding
 // the owner's PID, taken before anything else is touched; a lock whose PID is gone is stale and
 // taken over. Also the files' modes: everything the daemon creates there is for its user only.
-import { chmodSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "@cusax/core";
 
@@ -83,4 +83,11 @@ export function restrictDatabaseFiles(dbFile: string): void {
 /** From now on, files this process creates are for its user only (the -wal and -shm SQLite makes later too). */
 export function restrictNewFiles(): void {
   process.umask(0o077);
+}
+
+/** Daemon start: new files for the user only, the directory (0700 when new), then its lock. */
+export function prepareDataDir(dataDir: string): DataDirLock {
+  restrictNewFiles();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return acquireDataDirLock(dataDir);
 }

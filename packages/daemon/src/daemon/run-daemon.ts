@@ -13,6 +13,7 @@ import { webDistDir } from "../api/web-static.js";
 import type { DaemonConfig } from "../config/config.js";
 import { clientOptionsOf, mediaHooksOf, PlayChoice, recordingsDir } from "./client-options.js";
 import { CallMediaBook } from "./call-media-book.js";
+import { prepareDataDir, restrictDatabaseFiles } from "./data-dir-lock.js";
 import type { RouteDeps } from "./deps.js";
 import { publishClientEvents, type Publish } from "./events.js";
 import { OwnPresence } from "./own-presence.js";
@@ -21,6 +22,7 @@ import { addActionRoutes } from "./routes-act.js";
 import { addReadRoutes } from "./routes-read.js";
 import { addUiRoutes, type UiParts } from "./routes-ui.js";
 import { addWebrtcRoutes } from "./routes-webrtc.js";
+import { hangUpAll } from "./stop-calls.js";
 import { publishUiEvents } from "./ui-events.js";
 
 export type RunningDaemon = { url: string; loginUrl(): string; stop(): Promise<void> };
@@ -40,6 +42,7 @@ function assemble(config: DaemonConfig, log: Logger): Parts {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(recordingsDir(config), { recursive: true, mode: 0o700 });
   const store = new SqliteStore(join(config.dataDir, "cusax.db"));
+  restrictDatabaseFiles(join(config.dataDir, "cusax.db"));
   const play = new PlayChoice(config.media.play);
   const ca = config.ca.map((p) => readFileSync(p, "utf8"));
   const hooks = mediaHooksOf(config, play);
@@ -89,7 +92,16 @@ function announceWebApp(api: ApiServer, log: Logger, say: Say): void {
 }
 
 export async function startDaemon(config: DaemonConfig, log: Logger = createLogger({ scope: "daemon", level: config.log.level }), say: Say = stderrSay): Promise<RunningDaemon> {
-  const { store, client, deps, ui, unpublish, setApi } = assemble(config, log);
+  // One daemon per data directory; refused with the holder's PID (data-dir-lock.ts).
+  const lock = prepareDataDir(config.dataDir);
+  let parts: Parts;
+  try {
+    parts = assemble(config, log);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const { store, client, deps, ui, unpublish, setApi } = parts;
   let server: ApiServer;
   try {
     const started = await client.start();
@@ -103,6 +115,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger = createLogg
     unpublish();
     await client.stop().catch(() => undefined);
     store.close();
+    lock.release();
     throw err;
   }
   return {
@@ -110,7 +123,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger = createLogg
     loginUrl: () => server.loginUrl(),
     async stop() {
       // Un-register and go unavailable first (client.stop), then the API and files.
-      for (const call of client.sip.calls) call.hangup();
+      // Every call ends and its outcome is stored before the store closes (stop-calls.ts).
+      await hangUpAll(client.sip.calls);
       await client.stop().catch((err: unknown) => log.warn("stopping the accounts failed", { error: String(err) }));
       unpublish();
       await server.close();
@@ -118,6 +132,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger = createLogg
       rmSync(files.url, { force: true });
       rmSync(files.token, { force: true });
       store.close();
+      lock.release();
       log.info("stopped");
     },
   };
