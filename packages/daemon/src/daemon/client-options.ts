@@ -3,20 +3,45 @@
 // the passwords, and only into the client.
 import { join } from "node:path";
 import { callSinks, callSources, createLogger, createMediaHooks, type CallMediaHooks, type CusaxClientOptions, type Logger, type SqliteStore } from "@cusax/core";
+import { ApiError } from "../api/errors.js";
 import type { DaemonConfig } from "../config/config.js";
+
+/** What a call's audio is for (protocol.md D27): its WAV file (the default), or a browser page (silence until the page's leg attaches). */
+export type CallMediaChoice = "wav" | "browser";
+
+/** A request's `media` field: absent is "wav". */
+export function mediaChoiceOf(value: unknown): CallMediaChoice {
+  if (value === undefined || value === "wav" || value === "browser") return value ?? "wav";
+  throw new ApiError("bad-request", `media: expected "wav" or "browser", got ${JSON.stringify(value)}`);
+}
 
 /** Chooses what each call plays: the file asked for with the call, else the configured one, else silence. */
 export class PlayChoice {
   private next: string | undefined;
+  private nextMedia: CallMediaChoice = "wav";
+  /** How to silence each running call's own source (a call answered for a page). */
+  private readonly silencers = new Map<string, () => void>();
   constructor(private readonly fallback: string | undefined) {}
-  /** The file for the next call created (an outgoing call asks for it just before dialling). */
-  once(path: string | undefined): void {
+  /** The file (or, for "browser", silence) for the next call created (an outgoing call asks just before dialling). */
+  once(path: string | undefined, media: CallMediaChoice = "wav"): void {
     this.next = path;
+    this.nextMedia = media;
   }
   take(): string | undefined {
-    const p = this.next ?? this.fallback;
+    const p = this.nextMedia === "browser" ? undefined : (this.next ?? this.fallback);
     this.next = undefined;
+    this.nextMedia = "wav";
     return p;
+  }
+  follow(callId: string, silence: () => void): void {
+    this.silencers.set(callId, silence);
+  }
+  forget(callId: string): void {
+    this.silencers.delete(callId);
+  }
+  /** A call answered for a page: its own source goes silent until the page's leg attaches. */
+  forBrowser(callId: string): void {
+    this.silencers.get(callId)?.();
   }
 }
 
@@ -44,6 +69,8 @@ export function mediaHooksOf(config: DaemonConfig, play: PlayChoice, log: Logger
     events: hooks.events,
     create(call) {
       const m = hooks.create(call);
+      play.follow(call.callId, () => m.legs.silence());
+      m.events.on("closed", () => play.forget(call.callId));
       const answer = m.answer.bind(m);
       m.answer = (offer, direction) => answer(offer, direction).catch((err: unknown) => {
         if ((err as { failure?: string }).failure === "srtp-required") media.warn(SRTP_REFUSED, { callId: call.callId });

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import type { SipCall } from "@cusax/core";
 import { ApiError } from "../api/errors.js";
+import { mediaChoiceOf, type CallMediaChoice } from "./client-options.js";
 import type { Router } from "../api/router.js";
 import { findCall, isJid, isSipAddress, objectBody, requireJid, stringField, type RouteDeps } from "./deps.js";
 import { callView, messageView } from "./views.js";
@@ -46,7 +47,8 @@ function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<strin
   if (!isSipAddress(to) && !isJid(to)) throw new ApiError("bad-request", `to: expected a JID or a sip:/tel: URI, got "${to}"`);
   if (play !== undefined && !(isAbsolute(play) && existsSync(play))) throw new ApiError("bad-request", `play: no such file (an absolute path to a WAV file): "${play}"`);
   if (deps.client.sip.registrationState !== "registered") throw new ApiError("unavailable", `the SIP account is ${deps.client.sip.registrationState}, not registered`);
-  deps.play.once(play);
+  // docs/api.md "Browser voice": media "browser" starts with silence until the page's leg attaches.
+  deps.play.once(play, mediaChoiceOf(body.media));
   try {
     if (isSipAddress(to)) {
       const call = deps.client.call(to);
@@ -65,12 +67,24 @@ function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<strin
   }
 }
 
+/** The answer's optional JSON body `{media}`; no body answers as before ("wav"). */
+function answeredFor(json: () => unknown): CallMediaChoice {
+  let body: unknown;
+  try {
+    body = json();
+  } catch {
+    return "wav";
+  }
+  return mediaChoiceOf(body && typeof body === "object" ? (body as Record<string, unknown>).media : undefined);
+}
+
 function callControls(router: Router, deps: RouteDeps): void {
   const view = (call: SipCall) => callView(call, deps.recordings);
   router
-    .add("POST", "/calls/:id/answer", async ({ params }) => {
+    .add("POST", "/calls/:id/answer", async ({ params, json }) => {
       const call = findCall(deps, params.id!);
       if (call.direction !== "incoming") throw new ApiError("conflict", "only an incoming call can be answered");
+      if (answeredFor(json) === "browser") deps.play.forBrowser(call.id);
       return { answered: await deps.client.answer(call), call: view(call) };
     })
     .add("POST", "/calls/:id/hangup", ({ params }) => {
