@@ -38,6 +38,19 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+const RANK: Record<CallState, number> = { calling: 0, incoming: 0, ringing: 1, answering: 2, established: 3, cancelling: 4, ending: 4, ended: 5 };
+
+/**
+ * A call view from an HTTP answer (POST /calls/:id/answer, ...) may be older
+ * than the events that overtook it: it never moves a call back in its life.
+ */
+export function upsertAnswered(calls: Calls, call: CallView, now: number, tie: { conversationId?: number; contactKey?: string } = {}): Calls {
+  const old = calls[call.id];
+  if (!old && RANK[call.state] >= RANK.ending) return calls; // its end came first: gone already
+  const view = old && RANK[old.call.state] > RANK[call.state] ? old.call : call;
+  return upsertCall(calls, view, now, tie);
+}
+
 export function addDtmf(calls: Calls, callId: string, digit: string): Calls {
   const c = calls[callId];
   return c ? { ...calls, [callId]: { ...c, dtmfIn: (c.dtmfIn + digit).slice(-32) } } : calls;

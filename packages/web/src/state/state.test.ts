@@ -218,6 +218,12 @@ describe("the window's reducer", () => {
     // Answering (the POST answer) keeps the call's contact and conversation.
     const answered = run(s, { type: "placed", call: callView({ state: "answering", remote: "<sip:bob@example.test>" }), now: 1500 });
     expect(answered.calls.c1).toMatchObject({ contactKey: "bob@example.test", conversationId: 7 });
+    // The answer's "answering" view, overtaken by the "established" event, does not move the call back.
+    const up = run(s, ev({ type: "call", call: callView({ state: "established" }) }, 1600), { type: "placed", call: callView({ state: "answering" }), now: 1700 });
+    expect(up.calls.c1!.call.state).toBe("established");
+    // A hang-up's answer after the "ended" event does not bring the call back.
+    const gone = run(up, ev({ type: "call", call: callView({ state: "ended" }) }, 1800), { type: "placed", call: callView({ state: "ending" }), now: 1900 });
+    expect(gone.calls).toEqual({});
     const t = run(s, ev({ type: "callRecord", conversationId: 7, record: rec(1, 900, { outcome: "missed", endedAt: 1100 }) }));
     expect(entries(timelineOf(t, "bob@example.test")).map(isMissed)).toEqual([true]);
   });

@@ -3,7 +3,7 @@
 // (fetches, notifications, dialling) live in the app and read `notices`.
 import type { CallStats, CallView, ContactView, Conversation, HistoryPage, Message, OwnPresence, PeerPresence, SipState, Status, SubscriptionRequest } from "../api/types.js";
 import { contactKey, findContact, normalAddress } from "./address.js";
-import { setStats, upsertCall, replaceCalls, type Calls } from "./calls.js";
+import { setStats, upsertAnswered, replaceCalls, type Calls } from "./calls.js";
 import { initialConnection, move, type Connection, type ConnState } from "./connection.js";
 import { addLocal, applyPage, emptyTimeline, failLocal, lastActivity, resolveLocal, type LocalMessage, type Timeline } from "./timeline.js";
 import type { Typing } from "./typing.js";
@@ -100,7 +100,7 @@ function reduceOne(s: AppState, a: Action): AppState {
     case "loading": return { ...s, timelines: { ...s.timelines, [a.key]: { ...timelineOf(s, a.key), loading: true } } };
     case "page": return withPage(s, a.key, a.page, a.older);
     case "callsList": return { ...s, calls: keyCalls(s, replaceCalls(s.calls, a.calls, a.now)) };
-    case "placed": return { ...s, calls: upsertCall(s.calls, a.call, a.now, { conversationId: a.conversationId, contactKey: a.contactKey ?? s.calls[a.call.id]?.contactKey ?? keyOfAddress(s, a.call.remote) }), ...tie(s, a.conversationId, a.contactKey) };
+    case "placed": return { ...s, calls: upsertAnswered(s.calls, a.call, a.now, { conversationId: a.conversationId, contactKey: a.contactKey ?? s.calls[a.call.id]?.contactKey ?? keyOfAddress(s, a.call.remote) }), ...tie(s, a.conversationId, a.contactKey) };
     case "stats": return { ...s, calls: setStats(s.calls, a.callId, a.stats) };
     case "localSend": return { ...s, timelines: { ...s.timelines, [a.key]: addLocal(timelineOf(s, a.key), a.message) } };
     case "sent": return withTimeline({ ...s, ...tie(s, a.conversationId, a.key) }, a.key, resolveLocal(timelineOf(s, a.key), a.localId, a.message));
