@@ -40,15 +40,23 @@ export type ApiServerOptions = {
   replay?: number;
 };
 
+/** What a client may go on sending after its body was refused as too large, read and dropped so it sees the 413. */
+const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
+
 function readBody(req: IncomingMessage): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = false;
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ApiError("payload-too-large", `request body over ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+        // Answered 413 first (closing the connection under it would reset it before the answer is
+        // read); the rest is read and dropped, and a sender that does not stop is cut off.
+        if (!refused) reject(new ApiError("payload-too-large", `request body over ${MAX_BODY_BYTES} bytes`));
+        refused = true;
+        chunks.length = 0;
+        if (size > DRAIN_LIMIT_BYTES) req.destroy();
         return;
       }
       chunks.push(c);
