@@ -15,3 +15,5 @@ export { freePort, freePorts, freePortRange, LOOPBACK } from "./ports.js";
 export { until, tcpAccepts } from "./wait.js";
 export { makeWorldDir, removeWorldDir } from "./dir.js";
 export { useCleanup } from "./cleanup.js";
+export { startNatWorld, NAT_ADDRESSES, type NatKind, type NatWorld } from "./netns.js";
+export { startCoturn, type Coturn, type CoturnOptions } from "./coturn.js";
