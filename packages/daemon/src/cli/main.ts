@@ -1,4 +1,5 @@
 // The cusax command line: one file per command; this file only dispatches.
+import { readFileSync } from "node:fs";
 import { addCommand } from "./add.js";
 import { answerCommand } from "./answer.js";
 import { approveCommand } from "./approve.js";
@@ -23,6 +24,7 @@ import { resumeCommand } from "./resume.js";
 import { sendCommand } from "./send.js";
 import { statusCommand } from "./status.js";
 import { tailCommand } from "./tail.js";
+import { transferCommand } from "./transfer.js";
 
 export type Io = {
   out: (text: string) => void;
@@ -43,7 +45,7 @@ export type Command = {
 
 const commands: Command[] = [
   daemonCommand, statusCommand, contactsCommand, addCommand, sendCommand, callCommand, callsCommand, answerCommand, hangupCommand,
-  holdCommand, resumeCommand, dtmfCommand, historyCommand, linkCommand, tailCommand, presenceCommand, renameCommand, removeCommand,
+  holdCommand, resumeCommand, dtmfCommand, transferCommand, historyCommand, linkCommand, tailCommand, presenceCommand, renameCommand, removeCommand,
   approveCommand, denyCommand, openCommand, parseSipCommand,
 ];
 
@@ -69,6 +71,10 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
     io.out(help() + "\n");
     return name ? EXIT.ok : EXIT.usage;
   }
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.out(`cusax ${version()}\n`);
+    return EXIT.ok;
+  }
   const command = commands.find((c) => c.name === name);
   if (!command) {
     io.err(`cusax: unknown command "${name}"\n\n${help()}\n`);
@@ -79,6 +85,12 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
     return EXIT.ok;
   }
   return command.run(rest, io);
+}
+
+/** The daemon package's version (package.json beside src/). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+  return pkg.version ?? "unknown";
 }
 
 export function nodeIo(): Io {
