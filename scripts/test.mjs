@@ -10,6 +10,7 @@ ensureDebianPackages();
 
 const steps = [
   ["type check", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]],
+  ["type check (web app: DOM and JSX)", "npx", ["tsc", "-p", "packages/web/tsconfig.json", "--noEmit"]],
   ["lint", "npx", ["eslint", "."]],
   ["tests (unit and world)", "npx", ["vitest", "run", ...process.argv.slice(2)]],
 ];
