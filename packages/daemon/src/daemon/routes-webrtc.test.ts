@@ -47,6 +47,9 @@ describe("browser-leg routes", () => {
     expect(await send(r, "POST", "/calls/nope/webrtc", { sdp: await pageOffer() })).toMatchObject({ status: 404 });
     const first = await send(r, "POST", "/calls/c1/webrtc", { sdp: await pageOffer() });
     expect(first).toMatchObject({ status: 201, body: { type: "answer", sdp: expect.stringMatching(/a=candidate:.* 127\.0\.0\.1 /) } });
+    const candidates = ((first.body as { sdp: string }).sdp.match(/^a=candidate:.*$/gm) ?? []);
+    expect(candidates.length).toBeGreaterThan(0);
+    expect(candidates.every((c) => c.split(" ")[4] === "127.0.0.1")).toBe(true);
     const firstLeg = media.legs.leg as { endReason?: string } | undefined;
     expect(media.legs.leg?.kind).toBe("browser");
     await send(r, "POST", "/calls/c1/webrtc", { sdp: await pageOffer() });

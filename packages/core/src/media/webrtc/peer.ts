@@ -30,6 +30,14 @@ function audioCodecs(): RTCRtpCodecParameters[] {
   ];
 }
 
+/** The answer without host candidates on addresses other than ours (RFC 8839 §5.1 a=candidate lines). */
+function onlyAddress(sdp: string | undefined, address: string): string | undefined {
+  return sdp
+    ?.split("\r\n")
+    .filter((line) => !line.startsWith("a=candidate:") || line.split(" ")[4] === address)
+    .join("\r\n");
+}
+
 async function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
   if (pc.iceGatheringState === "complete") return;
   await new Promise<void>((resolve, reject) => {
@@ -51,6 +59,8 @@ export async function answerBrowserOffer(offer: string, options: BrowserPeerOpti
     iceUseIpv6: false,
     iceInterfaceAddresses: { udp4: address },
     iceAdditionalHostAddresses: [address],
+    // DECISION(protocol.md D28): werift also gathers the machine's other addresses; we check and advertise only ours.
+    iceFilterCandidatePair: (pair) => pair.localCandidate.host === address,
     ...(options.portRange && { icePortRange: options.portRange }),
   });
   // The page's tracks are announced while its offer is applied: listen first.
@@ -64,7 +74,7 @@ export async function answerBrowserOffer(offer: string, options: BrowserPeerOpti
     await audio.sender.replaceTrack(out);
     await pc.setLocalDescription(await pc.createAnswer());
     await gathered(pc, options.gatherTimeoutMs ?? 10_000);
-    const answer = pc.localDescription?.sdp;
+    const answer = onlyAddress(pc.localDescription?.sdp, address);
     if (!answer) throw new MediaError("webrtc-offer", "no local description after the answer");
     return { pc, audio, out, answer };
   } catch (err) {
