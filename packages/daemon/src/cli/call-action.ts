@@ -4,6 +4,8 @@ import { apiCommand, CommandFailure } from "./kit.js";
 import { currentCalls, pickCall, type CallEntry } from "./pick-call.js";
 import type { Command } from "./main.js";
 
+export type CallApi = { request(m: "GET", p: string): Promise<unknown> };
+
 export function callAction(o: {
   name: string;
   summary: string;
@@ -15,6 +17,8 @@ export function callAction(o: {
   synopsis?: string;
   /** The API answer's boolean that says it worked (answered, held, resumed). */
   success?: string;
+  /** The outcome in words, once it is known (answer: answered; hangup: ended, waiting for the call to go). */
+  outcome?: (api: CallApi, call: CallEntry, answer: Record<string, unknown> & { call?: CallEntry }) => Promise<string>;
 }): Command {
   return apiCommand({
     name: o.name,
@@ -26,6 +30,7 @@ export function callAction(o: {
       const call = pickCall(await currentCalls(api), parsed.flags.call as string | undefined, o.fits, o.what);
       const r = (await api.request("POST", `/calls/${encodeURIComponent(call.id)}/${o.name}`, o.body?.(parsed.positionals) ?? {})) as Record<string, unknown> & { call?: CallEntry };
       if (o.success && r[o.success] === false) throw new CommandFailure(`${o.name} did not succeed on call ${call.id}`);
+      if (o.outcome) return { json: r, text: await o.outcome(api, call, r) };
       return { json: r, text: `${o.name}: call ${call.id} with ${call.remote}${r.call ? ` is ${r.call.state}` : ""}` };
     },
   });
