@@ -43,7 +43,7 @@ describe("relayTransport", () => {
     first.close();
     expect(rtp.closed).toBe(false);
     rtp.deliver(packet(2));
-    rtp.deliver(new Uint8Array([1, 2, 3]));
+    rtp.deliver(new Uint8Array([0x80, 2, 3])); // RTP by its first byte (RFC 7983), too short
     expect(heard).toEqual(["first 1", "second 2"]);
     expect(second.streamStats().rejected).toEqual({ short: 1 });
     expect(t.datagrams).toBe(3);
