@@ -2,7 +2,7 @@
 // Bad input is a 400 with the field at fault; protocol outcomes are data.
 import { existsSync } from "node:fs";
 import { isAbsolute } from "node:path";
-import type { SipCall } from "@cusax/core";
+import { readWavFile, type SipCall } from "@cusax/core";
 import { ApiError } from "../api/errors.js";
 import { mediaChoiceOf, type CallMediaChoice } from "./client-options.js";
 import type { Router } from "../api/router.js";
@@ -41,11 +41,21 @@ async function sendMessage(deps: RouteDeps, body: Record<string, unknown>): Prom
   return { conversationId, message: messageView(message) };
 }
 
+/** A WAV file the call cannot play is the request's fault (400), found before the call starts. */
+function checkWav(path: string): void {
+  try {
+    readWavFile(path);
+  } catch (err) {
+    throw new ApiError("bad-request", `play: ${(err as Error).message} ("${path}"; 16-bit PCM WAV expected)`);
+  }
+}
+
 function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<string, unknown> {
   const to = stringField(body, "to", true);
   const play = stringField(body, "play", false);
   if (!isSipAddress(to) && !isJid(to)) throw new ApiError("bad-request", `to: expected a JID or a sip:/tel: URI, got "${to}"`);
   if (play !== undefined && !(isAbsolute(play) && existsSync(play))) throw new ApiError("bad-request", `play: no such file (an absolute path to a WAV file): "${play}"`);
+  if (play !== undefined) checkWav(play);
   if (deps.client.sip.registrationState !== "registered") throw new ApiError("unavailable", `the SIP account is ${deps.client.sip.registrationState}, not registered`);
   // docs/api.md "Browser voice": media "browser" starts with silence until the page's leg attaches.
   deps.play.once(play, mediaChoiceOf(body.media));
@@ -53,7 +63,9 @@ function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<strin
     if (isSipAddress(to)) {
       const call = deps.client.call(to);
       deps.placed(call);
-      return { call: callView(call, deps.recordings) };
+      // A dialled call to a known contact is tied to a conversation (protocol.md D15): say which.
+      const conversationId = deps.store.findCallBySipCallId(call.id)?.conversationId;
+      return { ...(conversationId !== undefined ? { conversationId } : {}), call: callView(call, deps.recordings) };
     }
     // protocol.md §5: a call from the chat carries the conversation's thread.
     const conversation = deps.client.conversationWith(to.toLowerCase());

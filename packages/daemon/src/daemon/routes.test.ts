@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CusaxClient, SqliteStore } from "@cusax/core";
 import { Router, type ApiRequest } from "../api/router.js";
@@ -28,8 +31,12 @@ function fakeDeps(did: Did, registration = "registered"): RouteDeps {
     send: async (id: number, text: string) => (did.push(`send ${id} ${text}`), { id: 1, conversationId: id, direction: "out", from: "a", to: "b", body: text, state: "sent", at: 0 }),
     callFromConversation: (id: number) => (did.push(`call conversation ${id}`), { ...call, id: "c2", direction: "outgoing", state: "calling" }),
     answer: async () => (did.push("answer"), true),
+    call: (to: string) => (did.push(`call ${to}`), { ...call, id: to.includes("bob") ? "c3" : "c4", direction: "outgoing", state: "calling" }),
   } as unknown as CusaxClient;
-  const store = { upsertContact: () => ({ id: 1 }), getConversation: (id: number) => (id === 7 ? { id } : undefined) } as unknown as SqliteStore;
+  const store = {
+    upsertContact: () => ({ id: 1 }), getConversation: (id: number) => (id === 7 ? { id } : undefined),
+    findCallBySipCallId: (id: string) => (id === "c3" ? { conversationId: 9 } : undefined),
+  } as unknown as SqliteStore;
   return { client, store, play: new PlayChoice(undefined), recordings: "/rec", pendingSubscriptions: new Set(["bob@x"]), placed: (c) => void did.push(`placed ${c.id}`) };
 }
 
@@ -47,7 +54,35 @@ const req = (method: string, path: string, body?: unknown): ApiRequest => ({
 });
 const send = (r: Router, method: string, path: string, body?: unknown) => r.handle({ ...req(method, path.split("?")[0]!, body), query: new URL(path, "http://x").searchParams });
 
+/** A RIFF WAVE header with `bits` per sample and a little data. */
+function wavFile(dir: string, bits: number): string {
+  const b = Buffer.alloc(44 + 8);
+  b.write("RIFF", 0); b.writeUInt32LE(36 + 8, 4); b.write("WAVE", 8); b.write("fmt ", 12); b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(8000, 24); b.writeUInt32LE(8000 * bits / 8, 28);
+  b.writeUInt16LE(bits / 8, 32); b.writeUInt16LE(bits, 34); b.write("data", 36); b.writeUInt32LE(8, 40);
+  const path = join(dir, `${bits}.wav`);
+  writeFileSync(path, b);
+  return path;
+}
+
 describe("API routes", () => {
+  it("refuses a WAV it cannot play with 400 before calling, and names a dialled call's conversation", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cusax-routes-"));
+    try {
+      const did: Did = [];
+      const r = router(fakeDeps(did));
+      const bad = await send(r, "POST", "/calls", { to: "sip:bob@x", play: wavFile(dir, 32) });
+      expect(bad).toMatchObject({ status: 400, body: { error: { code: "bad-request", message: expect.stringContaining("32-bit") } } });
+      expect(did).toEqual([]);
+      expect(await send(r, "POST", "/calls", { to: "sip:bob@x", play: wavFile(dir, 16) })).toMatchObject({ status: 201, body: { conversationId: 9, call: { id: "c3" } } });
+      const stranger = await send(r, "POST", "/calls", { to: "sip:carol@x" });
+      expect(stranger).toMatchObject({ status: 201, body: { call: { id: "c4" } } });
+      expect(stranger.body).not.toHaveProperty("conversationId");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("transfers a call to a SIP address and refuses anything else", async () => {
     const did: Did = [];
     const r = router(fakeDeps(did));
