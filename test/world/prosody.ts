@@ -65,10 +65,14 @@ export type ProsodyOptions = {
    * vcard-temp stored on its own (mod_vcard), nothing mirrored.
    */
   vcard?: "both" | "temp-only";
+  /** XEP-0215 via mod_turn_external: a TURN server sharing `secret` with coturn's static-auth-secret. */
+  turnExternal?: { secret: string; host: string; port: number };
 };
 
-function config(dir: string, domain: string, ports: Prosody["ports"], vcard: "both" | "temp-only"): string {
+function config(dir: string, domain: string, ports: Prosody["ports"], vcard: "both" | "temp-only", turn?: ProsodyOptions["turnExternal"]): string {
   const vcardModules = vcard === "both" ? `"vcard4"; "vcard_legacy";` : `"vcard";`;
+  const turnModule = turn ? `"turn_external";` : "";
+  const turnOptions = turn ? `turn_external_secret = "${turn.secret}"\nturn_external_host = "${turn.host}"\nturn_external_port = ${turn.port}\n` : "";
   return `-- cusax test world: one private Prosody
 run_as_root = true
 daemonize = false
@@ -98,8 +102,9 @@ modules_enabled = {
   "roster"; "saslauth"; "tls"; "disco"; "private"; ${vcardModules}
   "carbons"; "pep"; "blocklist"; "version"; "uptime"; "time"; "ping";
   "mam"; "csi_simple"; "smacks"; "websocket"; "http"; "offline";
-  "stanza_debug";
+  "stanza_debug"; ${turnModule}
 }
+${turnOptions}
 modules_disabled = { "s2s" }
 VirtualHost "${domain}"
 `;
@@ -114,7 +119,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const [c2s, directTls, http] = (await freePorts(3)) as [number, number, number];
   const ports = { c2s, directTls, http };
   const cfg = join(dir, "prosody.cfg.lua");
-  writeFileSync(cfg, config(dir, domain, ports, options.vcard ?? "both"));
+  writeFileSync(cfg, config(dir, domain, ports, options.vcard ?? "both", options.turnExternal));
   const logFile = join(dir, "prosody.log");
   const users: Record<string, XmppUser> = {};
 

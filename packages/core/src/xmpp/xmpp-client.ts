@@ -33,6 +33,7 @@ import { ON_THE_PHONE, type Activity } from "./activity/activity.js";
 import * as profile from "./profile.js";
 import { xml } from "./xml.js";
 import { bareJid } from "./jid.js";
+import { parseExtdiscoResult, serializeExtdiscoQuery, type ExternalService, type ExtdiscoQuery } from "./extdisco/extdisco.js";
 
 export type { XmppClientOptions, SendMessageOptions, OwnPresence } from "./client-options.js";
 
@@ -181,6 +182,11 @@ export class XmppClient extends Emitter<XmppEvents> {
   /** The verified caps (XEP-0115) of a contact's resource, once learnt; see the `caps` event. */
   capsOf(fullJid: string): DiscoInfo | undefined {
     return this.contacts.capsOf(fullJid);
+  }
+
+  /** XEP-0215: our server's STUN/TURN services (or one service's credentials). DECISION(protocol.md D29) */
+  async externalServices(query: ExtdiscoQuery = {}, signal?: AbortSignal): Promise<ExternalService[]> {
+    return parseExtdiscoResult(await this.iq(serializeExtdiscoQuery(this.options.domain, query), signal));
   }
 
   async discoInfo(jid: string, node?: string, signal?: AbortSignal): Promise<DiscoInfo> {
