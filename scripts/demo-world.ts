@@ -6,13 +6,29 @@ import { join } from "node:path";
 import { makeTone, makeWorldDir, removeWorldDir, startKamailio, startProsody } from "../test/world/index.js";
 import { ok, startDaemon, writeConfig, type Daemon } from "../test/world/daemon/daemon-kit.js";
 
+// Ctrl-C at any moment, also while the world is still starting, stops what
+// has started so far (newest first) and deletes the demo's directories.
+const started: { stop(): Promise<void> }[] = [];
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write("\nstopping the demo (its servers, daemons and temporary directories)...\n");
+  for (const s of started.reverse()) await s.stop().catch(() => undefined);
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+const keep = <T extends { stop(): Promise<void> }>(s: T): T => (started.push(s), s);
+
 const users = ["alice", "bob"] as const;
-const prosody = await startProsody({ users: [...users], label: "demo-prosody" });
-const kamailio = await startKamailio({ users: [...users], label: "demo-kamailio" });
 const dir = makeWorldDir("demo");
+keep({ stop: async () => removeWorldDir(dir, false) }); // last: a daemon still starting may write its log there
+const prosody = keep(await startProsody({ users: [...users], label: "demo-prosody" }));
+const kamailio = keep(await startKamailio({ users: [...users], label: "demo-kamailio" }));
 const tone = await makeTone(join(dir, "tone-440.wav"), 440, { seconds: 60 });
 const daemons: Daemon[] = [];
-for (const u of users) daemons.push(await startDaemon(u, writeConfig(dir, u, prosody, kamailio)));
+for (const u of users) daemons.push(keep(await startDaemon(u, writeConfig(dir, u, prosody, kamailio))));
 const [alice, bob] = daemons as [Daemon, Daemon];
 // One-time sign-in links for the web app (docs/api.md "Browser sign-in"), from each daemon.
 const [aliceLink, bobLink] = await Promise.all(daemons.map(async (d) => (await ok<{ url: string }>(d.dataDir, ["open", "--json"])).url));
@@ -47,16 +63,3 @@ const lines = [
   "Every command has --help and --json. Press Ctrl-C here to stop everything.",
 ];
 process.stdout.write(lines.join("\n") + "\n");
-
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write("\nstopping...\n");
-  await Promise.all(daemons.map((d) => d.stop()));
-  await Promise.all([prosody.stop(), kamailio.stop()]);
-  removeWorldDir(dir, false);
-  process.exit(0);
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
