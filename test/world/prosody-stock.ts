@@ -26,11 +26,11 @@ import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect } from "node:net";
 import { makeCertificate } from "./certs.js";
-import { makePassword, makeWorldDir, removeWorldDir } from "./dir.js";
+import { makeWorldDir, removeWorldDir } from "./dir.js";
 import { freePorts, LOOPBACK } from "./ports.js";
-import { run, startProcess, type Managed } from "./process.js";
+import { startProcess, type Managed } from "./process.js";
 import { until } from "./wait.js";
-import type { XmppServer, XmppUser } from "./prosody.js";
+import { prosodyUserAdder, type XmppServer, type XmppUser } from "./prosody.js";
 
 export const STOCK_PROSODY_CONFIG = "/etc/prosody/prosody.cfg.lua";
 
@@ -106,12 +106,7 @@ export async function startStockProsody(options: StockProsodyOptions = {}): Prom
   writeFileSync(cfg, stockConfig(readFileSync(options.stockConfig ?? STOCK_PROSODY_CONFIG, "utf8"), { dir, domain, c2s, asRoot }));
   const logFile = join(dir, "prosody.log");
   const users: Record<string, XmppUser> = {};
-  const addUser = async (name: string, password = makePassword()): Promise<XmppUser> => {
-    await run("prosodyctl", ["--config", cfg, "register", name, domain, password]);
-    const user = { name, jid: `${name}@${domain}`, password };
-    users[name] = user;
-    return user;
-  };
+  const addUser = prosodyUserAdder(cfg, domain, users);
 
   let proc: Managed | undefined;
   try {

@@ -36,6 +36,16 @@ export type XmppServer = {
   stop(options?: { keepDir?: boolean }): Promise<void>;
 };
 
+/** `addUser` for a Prosody run from `cfg`: registers through prosodyctl and records the user in `users`. */
+export function prosodyUserAdder(cfg: string, domain: string, users: Record<string, XmppUser>) {
+  return async (name: string, password = makePassword()): Promise<XmppUser> => {
+    await run("prosodyctl", ["--config", cfg, "register", name, domain, password]);
+    const user = { name, jid: `${name}@${domain}`, password };
+    users[name] = user;
+    return user;
+  };
+}
+
 export type Prosody = {
   readonly shape: "prosody";
   readonly domain: string;
@@ -123,12 +133,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const logFile = join(dir, "prosody.log");
   const users: Record<string, XmppUser> = {};
 
-  const addUser = async (name: string, password = makePassword()): Promise<XmppUser> => {
-    await run("prosodyctl", ["--config", cfg, "register", name, domain, password]);
-    const user = { name, jid: `${name}@${domain}`, password };
-    users[name] = user;
-    return user;
-  };
+  const addUser = prosodyUserAdder(cfg, domain, users);
   for (const name of options.users ?? []) await addUser(name);
 
   let proc: Managed | undefined;
