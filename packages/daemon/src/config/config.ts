@@ -9,7 +9,8 @@ import { Secret } from "./secret.js";
 export type SipTransportName = "udp" | "tcp" | "tls" | "ws";
 
 export type DaemonConfig = {
-  sip: { aor: string; username: string; password: Secret; proxy?: string; transport: SipTransportName; tel?: string; listenHost?: string };
+  /** keepAliveSeconds: interval of the outbound flow keep-alives (RFC 5626 §4.4), default: the library's. */
+  sip: { aor: string; username: string; password: Secret; proxy?: string; transport: SipTransportName; tel?: string; listenHost?: string; keepAliveSeconds?: number };
   xmpp: { jid: string; password: Secret; service?: string };
   /** allowedHosts: Host header values answered besides the loopback names ("name" or "name:port"). */
   api: { host: "127.0.0.1" | "::1"; port: number; allowedHosts?: string[] };
@@ -22,8 +23,19 @@ export type DaemonConfig = {
    * SRTP (RFC 4568 SDES): "off", "offered" (default: plain RTP still accepted) or
    * "required" (a plain offer is refused with 488, our offers are RTP/SAVP).
    */
-  media: { address?: string; play?: string; srtp: "off" | "offered" | "required" };
+  media: { address?: string; play?: string; srtp: "off" | "offered" | "required"; device?: SoundDeviceConfig };
+  /** NAT traversal (RFC 8445 ICE, RFC 8489 STUN, RFC 8656 TURN; protocol.md D29: none configured = ask the XMPP server). */
+  nat: NatConfig;
 };
+
+/** A sound device run through the system's audio tools (raw 16-bit PCM over a pipe): PulseAudio's parec/pacat or ALSA's arecord/aplay. */
+export type SoundDeviceConfig = { tool: "pulse" | "alsa"; input?: string; output?: string };
+
+/** A TURN server: uri "turn:host[:port][?transport=udp|tcp]" or "turns:host[:port]". */
+export type TurnServerConfig = { uri: string; username: string; password: Secret };
+
+/** stun: "host[:port]" entries; ice: offer and answer ICE (default true); relay "always": only relayed candidates. */
+export type NatConfig = { stun: string[]; turn: TurnServerConfig[]; ice: boolean; relay: "auto" | "always" };
 
 export class ConfigProblem extends Error {
   constructor(readonly problems: string[]) {
@@ -96,6 +108,10 @@ export function resolveConfig({ file, env, readSecretFile }: ConfigSources): Dae
   if (!["debug", "info", "warn", "error"].includes(level)) problems.push(`log.level: expected debug, info, warn or error, got "${level}"`);
   const srtp = str(env.CUSAX_MEDIA_SRTP) ?? str(obj(raw.media).srtp) ?? "offered";
   if (!["off", "offered", "required"].includes(srtp)) problems.push(`media.srtp: expected off, offered or required, got "${srtp}"`);
+  const device = soundDeviceOf(obj(raw.media).device, problems);
+  const nat = natOf(raw.nat, problems, (where, value) => secret(where, value, "CUSAX_TURN_PASSWORD"));
+  const keepAlive = sip.keepAliveSeconds;
+  if (keepAlive !== undefined && (typeof keepAlive !== "number" || !Number.isInteger(keepAlive) || keepAlive < 5 || keepAlive > 3600)) problems.push(`sip.keepAliveSeconds: expected a whole number of seconds from 5 to 3600, got ${JSON.stringify(keepAlive)}`);
   const ca = Array.isArray(raw.ca) ? raw.ca.filter((c): c is string => typeof c === "string") : [];
 
   const config: DaemonConfig = {
@@ -107,6 +123,7 @@ export function resolveConfig({ file, env, readSecretFile }: ConfigSources): Dae
       ...(str(sip.proxy) ? { proxy: str(sip.proxy)! } : {}),
       ...(str(sip.tel) ? { tel: str(sip.tel)! } : {}),
       ...(str(sip.listenHost) ? { listenHost: str(sip.listenHost)! } : {}),
+      ...(typeof keepAlive === "number" ? { keepAliveSeconds: keepAlive } : {}),
     },
     xmpp: {
       jid: jid ?? "",
@@ -121,8 +138,40 @@ export function resolveConfig({ file, env, readSecretFile }: ConfigSources): Dae
       ...(str(obj(raw.media).address) ? { address: str(obj(raw.media).address)! } : {}),
       ...(str(obj(raw.media).play) ? { play: str(obj(raw.media).play)! } : {}),
       srtp: srtp as DaemonConfig["media"]["srtp"],
+      ...(device ? { device } : {}),
     },
+    nat,
   };
   if (problems.length > 0) throw new ConfigProblem(problems);
   return config;
+}
+
+function soundDeviceOf(value: unknown, problems: string[]): SoundDeviceConfig | undefined {
+  if (value === undefined) return undefined;
+  const d = obj(value);
+  const tool = d.tool;
+  if (tool !== "pulse" && tool !== "alsa") {
+    problems.push(`media.device.tool: expected "pulse" (parec/pacat) or "alsa" (arecord/aplay), got ${JSON.stringify(tool ?? null)}`);
+    return undefined;
+  }
+  return { tool, ...(str(d.input) ? { input: str(d.input)! } : {}), ...(str(d.output) ? { output: str(d.output)! } : {}) };
+}
+
+function natOf(value: unknown, problems: string[], secret: (where: string, value: unknown) => Secret): NatConfig {
+  const n = obj(value);
+  const stun = n.stun === undefined ? [] : Array.isArray(n.stun) ? n.stun.filter((s): s is string => typeof s === "string" && s !== "") : [];
+  if (n.stun !== undefined && !Array.isArray(n.stun)) problems.push(`nat.stun: expected a list of "host[:port]", got ${JSON.stringify(n.stun)}`);
+  const turns = n.turn === undefined ? [] : Array.isArray(n.turn) ? n.turn : [];
+  if (n.turn !== undefined && !Array.isArray(n.turn)) problems.push(`nat.turn: expected a list of { uri, username, password }, got ${JSON.stringify(n.turn)}`);
+  const turn = turns.map((t, i): TurnServerConfig => {
+    const o = obj(t);
+    const uri = str(o.uri) ?? "";
+    if (!/^turns?:[^\s]+$/.test(uri)) problems.push(`nat.turn[${i}].uri: expected "turn:host[:port][?transport=udp|tcp]" or "turns:host[:port]", got ${JSON.stringify(o.uri ?? null)}`);
+    if (!str(o.username)) problems.push(`nat.turn[${i}].username: missing`);
+    return { uri, username: str(o.username) ?? "", password: secret(`nat.turn[${i}].password`, o.password) };
+  });
+  if (n.ice !== undefined && typeof n.ice !== "boolean") problems.push(`nat.ice: expected true or false, got ${JSON.stringify(n.ice)}`);
+  const relay = n.relay ?? "auto";
+  if (relay !== "auto" && relay !== "always") problems.push(`nat.relay: expected "auto" or "always", got ${JSON.stringify(relay)}`);
+  return { stun, turn, ice: n.ice !== false, relay: relay === "always" ? "always" : "auto" };
 }
