@@ -12,9 +12,10 @@ import { UdpDemux } from "../../../packages/core/src/net/udp-demux.js";
 type Peer = { address: string; port: number };
 type Command =
   | { id: number; op: "binding"; server: Peer }
-  | { id: number; op: "allocate"; server: Peer; username: string; password: string; keepAliveMs?: number }
+  | { id: number; op: "allocate"; server: Peer; username: string; password: string; keepAliveMs?: number; transport?: "udp" | "tcp" | "tls"; servername?: string; ca?: string }
   | { id: number; op: "permission" | "channel"; peer: Peer }
   | { id: number; op: "turn-send" | "udp-send"; peer: Peer; text: string }
+  | { id: number; op: "refresh" }
   | { id: number; op: "close" };
 
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -32,10 +33,11 @@ async function handle(c: Command): Promise<unknown> {
     case "binding":
       return bindingRequest(demux.transactions, c.server);
     case "allocate": {
-      turn = await TurnAllocation.allocate({ demux, server: c.server, credentials: c, clock: realClock, ...(c.keepAliveMs !== undefined && { keepAliveMs: c.keepAliveMs }) });
+      const path = c.transport === "tcp" || c.transport === "tls" ? { transport: c.transport, tls: { ...(c.servername && { servername: c.servername }), ...(c.ca && { ca: [c.ca] }) } } : { demux };
+      turn = await TurnAllocation.allocate({ ...path, server: c.server, credentials: c, clock: realClock, ...(c.keepAliveMs !== undefined && { keepAliveMs: c.keepAliveMs }) });
       turn.events.on("data", (d) => out({ event: "turn-data", peer: d.peer, via: d.via, text: Buffer.from(d.bytes).toString() }));
       turn.events.on("failed", (f) => out({ event: "turn-failed", message: f.error.message }));
-      return { relayed: turn.relayedAddress, mapped: turn.mappedAddress, lifetime: turn.lifetimeSec, staleNonces: turn.staleNonces };
+      return { relayed: turn.relayedAddress, mapped: turn.mappedAddress, lifetime: turn.lifetimeSec, staleNonces: turn.staleNonces, transport: turn.transport };
     }
     case "permission":
       await need().createPermission([c.peer]);
@@ -48,6 +50,9 @@ async function handle(c: Command): Promise<unknown> {
     case "udp-send":
       demux.send(Buffer.from(c.text), c.peer);
       return {};
+    case "refresh":
+      await need().refresh();
+      return { lifetime: need().lifetimeSec };
     case "close":
       await turn?.close();
       return { dropped: { turn: turn?.dropped, stun: demux.transactions.dropped } };

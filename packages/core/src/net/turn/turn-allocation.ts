@@ -1,7 +1,8 @@
 // RFC 8656 §7 (Allocate, REQUESTED-TRANSPORT UDP), §8 (Refresh; lifetime 0
 // deletes), §9 (permissions: CreatePermission, 5-minute lifetime), §10-11
 // (Send and Data indications), §12 (ChannelBind, 10-minute lifetime,
-// ChannelData). One allocation over one UDP socket shared through UdpDemux.
+// ChannelData). One allocation over one UDP socket shared through UdpDemux,
+// or over its own TCP/TLS connection to the server (§3.1, turn-stream.ts).
 import type { Clock, TimerHandle } from "../../util/clock.js";
 import { Emitter } from "../../util/events.js";
 import { attr, decodeAddress, decodeU32, mappedAddress, u32, xorAddressAttr } from "../stun/stun-attributes.js";
@@ -9,12 +10,17 @@ import { newTransactionId, serializeStun, type ParsedStun } from "../stun/stun-m
 import type { StunPeer } from "../stun/stun-transaction.js";
 import { isComprehensionRequired, StunAttr, StunMethod, type StunAttribute, type StunMessage, type TransportAddress } from "../stun/stun-types.js";
 import type { Datagram, UdpDemux } from "../udp-demux.js";
+import { TurnStream, type TurnLink, type TurnStreamTransport } from "./turn-stream.js";
 import { CHANNEL_MIN, parseChannelData, serializeChannelData } from "./channel-data.js";
 import { TurnAuth, type TurnCredentials } from "./turn-auth.js";
 import { TurnError } from "./turn-error.js";
 
-export type TurnAllocationOptions = {
-  demux: UdpDemux;
+/** Over UDP: the socket's demux (shared with RTP). Over TCP/TLS: the allocation opens its own connection. */
+export type TurnPath =
+  | { transport?: "udp"; demux: UdpDemux }
+  | { transport: TurnStreamTransport; /** TLS: certificate name and trusted CAs (PEM). */ tls?: { servername?: string; ca?: string[] }; connectTimeoutMs?: number };
+
+export type TurnAllocationOptions = TurnPath & {
   server: StunPeer;
   credentials: TurnCredentials;
   clock: Clock;
@@ -61,19 +67,34 @@ export class TurnAllocation {
 
   private constructor(
     private readonly o: TurnAllocationOptions,
+    private readonly link: TurnLink,
+    private readonly stream: TurnStream | undefined,
     private readonly auth: TurnAuth,
     readonly relayedAddress: TransportAddress,
     readonly mappedAddress: TransportAddress | undefined,
     public lifetimeSec: number,
   ) {
-    this.unsubscribe.push(o.demux.events.on("stun", (e) => this.onStun(e.stun, e.from)));
-    this.unsubscribe.push(o.demux.events.on("datagram", (d) => d.kind === "turn-channel" && this.onChannelData(d)));
+    this.unsubscribe.push(link.events.on("stun", (e) => this.onStun(e.stun, e.from)));
+    this.unsubscribe.push(link.events.on("datagram", (d) => d.kind === "turn-channel" && this.onChannelData(d)));
+    if (stream) this.unsubscribe.push(stream.events.on("closed", (e) => this.fail(e.error)));
     this.scheduleRefresh();
     this.scheduleKeepAlive();
   }
 
   static async allocate(o: TurnAllocationOptions): Promise<TurnAllocation> {
-    const auth = new TurnAuth(o.demux.transactions, o.server, o.credentials);
+    const stream = o.transport === "tcp" || o.transport === "tls" ? await TurnStream.connect(streamOptions(o)) : undefined;
+    const link: TurnLink = stream ?? (o as { demux: UdpDemux }).demux;
+    try {
+      return await TurnAllocation.allocateOn(o, link, stream);
+    } catch (err) {
+      stream?.close();
+      // A request cut short by the connection's end: the connection's error says why.
+      throw stream?.lastError ?? err;
+    }
+  }
+
+  private static async allocateOn(o: TurnAllocationOptions, link: TurnLink, stream: TurnStream | undefined): Promise<TurnAllocation> {
+    const auth = new TurnAuth(link.transactions, o.server, o.credentials);
     // §7.1: REQUESTED-TRANSPORT carries the protocol number (17 = UDP) in its first byte.
     const attrs: StunAttribute[] = [{ type: StunAttr.requestedTransport, value: u32(17 << 24) }];
     if (o.lifetimeSec !== undefined) attrs.push({ type: StunAttr.lifetime, value: u32(o.lifetimeSec) });
@@ -83,7 +104,12 @@ export class TurnAllocation {
     const relayed = relayedRaw && decodeAddress(relayedRaw, r.message);
     if (!relayed) throw new TurnError(0, "Allocate success without XOR-RELAYED-ADDRESS", StunMethod.allocate);
     const lifetime = decodeU32(attr(r.message, StunAttr.lifetime) ?? new Uint8Array()) ?? 600;
-    return new TurnAllocation(o, auth, relayed, mappedAddress(r.message), lifetime);
+    return new TurnAllocation(o, link, stream, auth, relayed, mappedAddress(r.message), lifetime);
+  }
+
+  /** The transport to the server (the relayed leg to peers is UDP in every case). */
+  get transport(): "udp" | TurnStreamTransport {
+    return this.stream?.transport ?? "udp";
   }
 
   /** 438 answers recovered from so far. */
@@ -135,10 +161,11 @@ export class TurnAllocation {
   send(peer: StunPeer, bytes: Uint8Array): void {
     if (this.closed) return;
     const channel = this.channels.get(peerKey(peer));
-    if (channel !== undefined) return this.o.demux.send(serializeChannelData({ channel, data: bytes }), this.o.server);
+    // §12.5: over a stream ChannelData is padded to a multiple of 4 bytes.
+    if (channel !== undefined) return this.link.send(serializeChannelData({ channel, data: bytes }, this.stream !== undefined), this.o.server);
     const transactionId = newTransactionId();
     const m: StunMessage = { method: StunMethod.send, cls: "indication", transactionId, attributes: [this.peerAttr(peer, transactionId), { type: StunAttr.data, value: bytes }] };
-    this.o.demux.send(serializeStun(m), this.o.server);
+    this.link.send(serializeStun(m), this.o.server);
   }
 
   private fromServer(from: StunPeer): boolean {
@@ -182,7 +209,7 @@ export class TurnAllocation {
     this.timers.keepAlive = this.o.clock.setTimeout(() => {
       if (this.closed) return;
       // RFC 8489 §6.2: an indication gets no answer; it only refreshes the NAT's binding.
-      this.o.demux.send(serializeStun({ method: StunMethod.binding, cls: "indication", transactionId: newTransactionId(), attributes: [] }, { fingerprint: true }), this.o.server);
+      this.link.send(serializeStun({ method: StunMethod.binding, cls: "indication", transactionId: newTransactionId(), attributes: [] }, { fingerprint: true }), this.o.server);
       this.scheduleKeepAlive();
     }, ms);
   }
@@ -196,6 +223,7 @@ export class TurnAllocation {
   private fail(error: Error): void {
     if (this.closed) return;
     this.stopTimers();
+    this.stream?.close();
     this.events.emit("failed", { error });
   }
 
@@ -214,7 +242,20 @@ export class TurnAllocation {
     const t = this.o.clock.setTimeout(() => abort.abort(), 5000);
     await this.refresh(0, abort.signal).catch(() => undefined);
     this.o.clock.clearTimeout(t);
+    this.stream?.close();
   }
+}
+
+function streamOptions(o: TurnAllocationOptions & { transport: TurnStreamTransport }) {
+  return {
+    transport: o.transport,
+    server: o.server,
+    clock: o.clock,
+    ...(o.tls?.servername !== undefined && { servername: o.tls.servername }),
+    ...(o.tls?.ca && { ca: o.tls.ca }),
+    ...(o.connectTimeoutMs !== undefined && { connectTimeoutMs: o.connectTimeoutMs }),
+    ...(o.signal && { signal: o.signal }),
+  };
 }
 
 function checkKnown(r: ParsedStun, method: number): void {
