@@ -1,11 +1,19 @@
 // Two projects: "unit" (beside the code, no network, fake clocks) and
 // "world" (real servers and peers on loopback, started by test/world).
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
+
+// Tests run the TypeScript sources: @cusax/core resolves to packages/core/src
+// through its "@cusax/source" export condition (dist/ is what users get, and
+// may be stale while the sources change).
+const conditions = ["@cusax/source", ...defaultServerConditions];
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { conditions },
+        ssr: { resolve: { conditions } },
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts"],
@@ -15,6 +23,8 @@ export default defineConfig({
         },
       },
       {
+        resolve: { conditions },
+        ssr: { resolve: { conditions } },
         test: {
           name: "world",
           include: ["test/world/**/*.test.ts"],

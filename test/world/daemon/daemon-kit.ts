@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 import type { Kamailio, Prosody } from "../index.js";
 import { until } from "../index.js";
 
-export const CUSAX = resolve(import.meta.dirname, "../../../packages/daemon/bin/cusax.mjs");
+/** The TypeScript sources (never a stale dist/); CUSAX_BIN=packages/daemon/bin/cusax.mjs runs the compiled CLI (benches, npm start). */
+export const CUSAX = resolve(process.env.CUSAX_BIN ?? resolve(import.meta.dirname, "../../../packages/daemon/bin/cusax-source.mjs"));
 
 export type CliResult = { code: number; stdout: string; stderr: string; json: unknown };
 
