@@ -34,8 +34,8 @@ export function dataDirOf(flag: string | undefined, env: Env): string {
 export type DaemonClient = {
   url: string;
   request(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<unknown>;
-  /** The raw response of a streaming GET (the event stream). */
-  stream(path: string, signal?: AbortSignal): Promise<Response>;
+  /** The raw response of a streaming GET (the event stream); `headers` adds e.g. Last-Event-ID. */
+  stream(path: string, signal?: AbortSignal, headers?: Record<string, string>): Promise<Response>;
 };
 
 export async function connectDaemon(dataDir: string, fetchFn: FetchLike = fetch): Promise<DaemonClient> {
@@ -48,9 +48,9 @@ export async function connectDaemon(dataDir: string, fetchFn: FetchLike = fetch)
     throw new DaemonDown(`no api-url/api-token in ${dataDir}`);
   }
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> => {
+  const send = async (method: string, path: string, body?: unknown, signal?: AbortSignal, extra?: Record<string, string>): Promise<Response> => {
     try {
-      return await fetchFn(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(signal ? { signal } : {}) });
+      return await fetchFn(url + path, { method, headers: extra ? { ...headers, ...extra } : headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(signal ? { signal } : {}) });
     } catch (err) {
       if ((err as Error).name === "AbortError") throw err;
       throw new DaemonDown(`cannot reach ${url}`);
@@ -64,8 +64,8 @@ export async function connectDaemon(dataDir: string, fetchFn: FetchLike = fetch)
       if (!res.ok) throw new ApiFailure(res.status, parsed?.error?.code ?? "unknown", parsed?.error?.message ?? `HTTP ${res.status}`);
       return parsed;
     },
-    async stream(path, signal) {
-      const res = await send("GET", path, undefined, signal);
+    async stream(path, signal, extra) {
+      const res = await send("GET", path, undefined, signal, extra);
       if (!res.ok) throw new ApiFailure(res.status, "stream", `HTTP ${res.status}`);
       return res;
     },

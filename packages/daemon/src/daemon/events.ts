@@ -14,11 +14,21 @@ export type Publish = (event: ApiEvent) => void;
 export function watchCall(call: SipCall, deps: RouteDeps, publish: Publish, watched: WeakSet<SipCall>): void {
   if (watched.has(call)) return;
   watched.add(call);
+  // The stored record changes when the call is answered and when it ends (docs/api.md `callRecord`):
+  // the conversations layer's listeners came first, so the store already holds the new outcome.
+  const publishRecord = () => {
+    const record = deps.store.findCallBySipCallId(call.id);
+    if (record) publish({ type: "callRecord", ...(record.conversationId !== undefined ? { conversationId: record.conversationId } : {}), record: callRecordView(record) });
+  };
   call.events.on("state", ({ to }) => {
     if (to !== "ended") publish({ type: "call", call: callView(call, deps.recordings) });
+    if (to === "established") publishRecord();
   });
   // "ended" after the state: by then the record (its listener came first) says why a failed call failed.
-  call.events.on("ended", () => publish({ type: "call", call: callView(call, deps.recordings, deps.store.findCallBySipCallId(call.id)?.reason) }));
+  call.events.on("ended", () => {
+    publish({ type: "call", call: callView(call, deps.recordings, deps.store.findCallBySipCallId(call.id)?.reason) });
+    publishRecord();
+  });
   call.events.on("hold", () => publish({ type: "call", call: callView(call, deps.recordings) }));
 }
 
@@ -29,7 +39,8 @@ export function publishClientEvents(deps: RouteDeps, publish: Publish): { off: (
   const offs = [
     client.events.on("message", ({ conversation, message }) => publish({ type: "message", conversationId: conversation.id, message: messageView(message) })),
     client.events.on("call", ({ call, record, conversation }) => {
-      watchCall(call, deps, publish, watched);
+      // An incoming call is followed from its incomingCall event, so that a client sees it before its state changes.
+      if (record.direction === "out") watchCall(call, deps, publish, watched);
       publish({ type: "callRecord", ...(conversation ? { conversationId: conversation.id } : {}), record: callRecordView(record) });
     }),
     client.events.on("sipState", (change) => publish({ type: "sipState", ...change })),
