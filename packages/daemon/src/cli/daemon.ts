@@ -43,6 +43,7 @@ export const daemonCommand: Command = {
         file: readConfigFile(path, flags.config !== undefined),
         env: level ? { ...env, CUSAX_LOG_LEVEL: level } : env,
         readSecretFile: (p) => readFileSync(p, "utf8"),
+        path,
       });
       // Loaded here so that the other commands do not load the whole library.
       const { startDaemon } = await import("../daemon/run-daemon.js");
