@@ -177,6 +177,10 @@ describe("with baresip", () => {
   it("media.srtp required: a call to a phone that demands SRTP works; a plain phone's refusal and a plain offer say why", async () => {
     const call = await established(`sip:secure@${kamailio.domain}`);
     await api.call("POST", `/calls/${call.id}/hangup`);
+    // The stored call's change is published when it ends (docs/api.md callRecord).
+    const record = (e: ApiEvent, id: string) => e.type === "callRecord" && (e.record as { sipCallId?: string }).sipCallId === id;
+    const done = (await event((e) => record(e, call.id) && (e.record as { endedAt?: number }).endedAt !== undefined, "the ended call's record")).record;
+    expect(done).toMatchObject({ direction: "out", outcome: "answered" });
     // Our RTP/SAVP offer to a phone without SRTP: refused, and the record says why.
     const { call: refused } = (await api.call<{ call: CallView }>("POST", "/calls", { to: carolAor })).body;
     const ended = (await event((e) => e.type === "call" && (e.call as CallView).id === refused.id && (e.call as CallView).state === "ended", "refused call ended")).call as CallView;
@@ -184,9 +188,13 @@ describe("with baresip", () => {
     // baresip's plain offer: answering it is refused with 488, and the log says why.
     expect((await carol.command("dial", `sip:alice@${kamailio.domain}`)).ok).toBe(true);
     const incoming = (await event((e) => e.type === "incomingCall", "carol's call")).call as CallView;
+    // An incoming call is announced before any of its state changes.
+    const about = api.events.events.filter((e) => (e.type === "call" || e.type === "incomingCall") && (e.call as CallView).id === incoming.id);
+    expect(about[0]?.type).toBe("incomingCall");
     expect((await api.call("POST", `/calls/${incoming.id}/answer`)).body).toMatchObject({ answered: false });
     const gone = (await event((e) => e.type === "call" && (e.call as CallView).id === incoming.id && (e.call as CallView).state === "ended", "incoming refused")).call as CallView;
     expect(gone.reason).toBe("srtp-required: the offer has no a=crypto");
+    expect((await event((e) => record(e, incoming.id) && (e.record as { endedAt?: number }).endedAt !== undefined, "the refused call's record")).record).toMatchObject({ direction: "in", outcome: "rejected", reason: "srtp-required: the offer has no a=crypto" });
     expect(daemon.log()).toContain("SRTP is required (media.srtp) but the offer has no a=crypto");
   });
 });
