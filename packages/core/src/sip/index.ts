@@ -4,6 +4,6 @@ export type {
   AnswerOptions, CallEnd, CallEvents, CallInfoEvent, CallMedia, CallState, ForwardConfig, HoldState, MediaDirection,
   MediaHooks, MessageResult, OutgoingCallOptions, ReceivedMessage, TransferProgress, TransferResult,
 } from "./call/index.js";
-export type { FailureReason, RegisteredInfo, RegistrationState } from "./register/index.js";
+export type { FailureReason, RegisteredInfo, RegistrationFailure, RegistrationState } from "./register/index.js";
 export type { SipResolver } from "./transport/index.js";
 export type { InfoValue } from "./message/index.js";

@@ -12,7 +12,7 @@ import {
 import { IncomingCall, OutgoingCall } from "./call/index.js";
 import { GruuRoutingState, type GruuRouting } from "./gruu-routing.js";
 import { parseSipUri, serializeNameAddr, serializeUri, type AnyUri, type InfoValue, type SipUri } from "./message/index.js";
-import { Registration, type FailureReason, type RegisteredInfo, type RegistrationState } from "./register/index.js";
+import { Registration, type FailureReason, type RegisteredInfo, type RegistrationFailure, type RegistrationState } from "./register/index.js";
 import {
   defaultPort, resolveSipTargets, systemResolver, TransportLayer, type SipResolver, type SipTarget, type TransportName,
 } from "./transport/index.js";
@@ -50,7 +50,7 @@ export type SipUserAgentOptions = {
 export type SipUserAgentEvents = {
   registration: { from: RegistrationState; to: RegistrationState };
   registered: RegisteredInfo;
-  registrationFailed: { reason: FailureReason; status?: number };
+  registrationFailed: RegistrationFailure;
   incoming: SipCall;
   /** A call placed by us on the peer's request (REFER received, RFC 3515). */
   transferred: { from: SipCall; call: SipCall };

@@ -1,6 +1,7 @@
 // RFC 3261 §10.2, RFC 5626 §4.2-§4.5, RFC 5627 §4.2 with a FakeClock and fake layers: no network.
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../util/clock.js";
+import { TransportError } from "../../util/errors.js";
 import { Emitter } from "../../util/events.js";
 import { computeDigestResponse } from "../auth/index.js";
 import { parseSipMessage, parseSipUri, type SipRequest, type SipResponse } from "../message/index.js";
@@ -12,6 +13,7 @@ import type { RegistrationOptions, RegistrationState } from "./types.js";
 const INSTANCE = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6";
 const UDP: SipTarget = { transport: "UDP", host: "192.0.2.10", port: 5060 };
 const TCP: SipTarget = { transport: "TCP", host: "192.0.2.10", port: 5060 };
+const TLS: SipTarget = { transport: "TLS", host: "192.0.2.10", port: 5061 };
 
 type Sent = { request: SipRequest; user: ClientTransactionUser; at: number };
 
@@ -123,9 +125,9 @@ describe("Registration: digest", () => {
     const outcome = w.reg.start();
     w.challenge(false, "n1");
     w.challenge(false, "n2");
-    await expect(outcome).resolves.toEqual({ ok: false, reason: "auth-failed", status: 401 });
+    await expect(outcome).resolves.toEqual({ ok: false, reason: "auth-failed", status: 401, detail: "401 Unauthorized" });
     expect(w.reg.state).toBe("failed");
-    expect(w.failed).toEqual([{ reason: "auth-failed", status: 401 }]);
+    expect(w.failed).toEqual([{ reason: "auth-failed", status: 401, detail: "401 Unauthorized" }]);
     w.clock.advance(3_600_000);
     expect(w.sent).toHaveLength(2);
   });
@@ -189,10 +191,39 @@ describe("Registration: timing", () => {
       const w = world();
       const outcome = w.reg.start();
       w.answer(status, "No");
-      await expect(outcome).resolves.toEqual({ ok: false, reason, status });
+      await expect(outcome).resolves.toEqual({ ok: false, reason, status, detail: `${status} No` });
       w.clock.advance(3_600_000);
       expect(w.sent).toHaveLength(1);
     }
+  });
+
+  it("says where nothing answered, and when the next attempt goes out", async () => {
+    const w = world(UDP);
+    const outcome = w.reg.start();
+    w.last().user.onFailure({ reason: "timeout", timer: "F" });
+    await expect(outcome).resolves.toEqual({ ok: false, reason: "timeout", detail: "no answer from 192.0.2.10:5060 over udp", retryInMs: 45_000 });
+  });
+
+  it("503 with Retry-After: the next attempt after the server's delay, not the back-off", async () => {
+    const w = world();
+    void w.reg.start();
+    w.answer(503, "Service Unavailable", ["Retry-After: 7"]);
+    expect(w.failed).toEqual([{ reason: "rejected", status: 503, detail: "503 Service Unavailable", retryInMs: 7_000 }]);
+    w.clock.advance(6_999);
+    expect(w.sent).toHaveLength(1);
+    w.clock.advance(1);
+    expect(w.sent).toHaveLength(2);
+  });
+
+  it("a TLS certificate we do not trust: its verification code, retried only every 5-10 minutes", async () => {
+    const w = world(TLS);
+    void w.reg.start();
+    const cause = Object.assign(new Error("unable to verify the first certificate"), { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
+    w.last().user.onFailure({ reason: "transport-error", error: new TransportError("TLS connect to 192.0.2.10:5061 failed: unable to verify the first certificate", { cause }) });
+    expect(w.failed).toEqual([{
+      reason: "transport-error", code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE", certificate: true, retryInMs: 450_000,
+      detail: "192.0.2.10:5061 over tls: TLS connect to 192.0.2.10:5061 failed: unable to verify the first certificate",
+    }]);
   });
 
   it("UDP keep-alive: an OPTIONS every 24-30 s; no response means the flow failed and we re-register", async () => {

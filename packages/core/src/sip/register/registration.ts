@@ -15,9 +15,10 @@ import type { ClientFailure } from "../transaction/index.js";
 import { DEFAULT_BACKOFF, backoffDelay, recoveryDelay, type BackoffConfig } from "./backoff.js";
 import { minExpires, readBinding, refreshDelay } from "./binding.js";
 import { buildKeepAliveOptions, buildRegister, instanceUrn, registrarFor, type RegisterFields } from "./build.js";
+import { CERTIFICATE_RETRY_MS, responseFailure, transportFailure, type RetryMode } from "./failure.js";
 import { KeepAlive } from "./keep-alive.js";
 import type {
-  FailureReason, RegisteredInfo, RegistrationEvents, RegistrationOptions, RegistrationState,
+  RegisteredInfo, RegistrationEvents, RegistrationFailure, RegistrationOptions, RegistrationState,
 } from "./types.js";
 
 const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState[]>> = {
@@ -96,7 +97,7 @@ export class Registration {
   }
 
   /** Starts registering; resolves with the first outcome (later refreshes and recoveries only emit events). */
-  start(): Promise<{ ok: true; info: RegisteredInfo } | { ok: false; reason: FailureReason; status?: number }> {
+  start(): Promise<{ ok: true; info: RegisteredInfo } | ({ ok: false } & RegistrationFailure)> {
     return new Promise((resolve) => {
       const offs = [
         this.events.on("registered", (info) => done({ ok: true, info })),
@@ -182,7 +183,8 @@ export class Registration {
     if (res.status === 401 || res.status === 407) {
       if (auth.ok) return this.send(expires);
       if (this.current === "unregistering") return this.finishStop();
-      return this.fail(auth.reason === "auth-failed" ? "auth-failed" : auth.reason, res.status, false);
+      // §22.3: our credentials were refused (or there are none for the realm): trying again cannot help.
+      return this.fail(responseFailure(res, auth.reason === "auth-failed" ? "auth-failed" : auth.reason, this.backoff.maxMs));
     }
     if (this.current === "unregistering") return this.finishStop();
     if (res.status >= 200 && res.status < 300) return this.onSuccess(res, expires);
@@ -192,15 +194,16 @@ export class Registration {
       this.expires = min;
       return this.send(min);
     }
-    if (res.status === 403) return this.fail("forbidden", 403, false);
-    if (res.status === 404) return this.fail("not-found", 404, false);
-    // RFC 5626 §4.5: server trouble is a failed attempt, retried with back-off; other refusals are final.
-    this.fail("rejected", res.status, res.status >= 500 && res.status < 600);
+    const reason = res.status === 403 ? "forbidden" : res.status === 404 ? "not-found" : "rejected";
+    // RFC 5626 §4.5: server trouble is a failed attempt, retried with back-off (or after its Retry-After); other refusals are final.
+    this.fail(responseFailure(res, reason, this.backoff.maxMs));
   }
 
   private onSuccess(res: SipResponse, requested: number): void {
     const binding = readBinding(res, this.instance, this.transportContact(), requested);
-    if (!binding || binding.expires === 0) return this.fail("rejected", res.status, true);
+    if (!binding || binding.expires === 0) {
+      return this.fail({ failure: { reason: "rejected", status: res.status, detail: `${res.status} without our binding` }, retry: { kind: "backoff" } });
+    }
     this.failures = 0;
     this.recovering = true;
     this.flow = this.o.transport.flowFor(this.o.target);
@@ -217,26 +220,34 @@ export class Registration {
 
   private onFailure(f: ClientFailure): void {
     if (this.current === "unregistering") return this.finishStop();
-    this.fail(f.reason, undefined, true);
+    this.fail(transportFailure(f, this.o.target));
   }
 
-  /** A failed attempt: state failed, `failed` emitted; `retry` schedules the next attempt (RFC 5626 §4.5). */
-  private fail(reason: FailureReason, status: number | undefined, retry: boolean): void {
+  /** A failed attempt: state failed, `failed` emitted (with the wait when there is a next attempt). */
+  private fail({ failure, retry }: { failure: RegistrationFailure; retry: RetryMode }): void {
     this.halt();
     this.binding = undefined;
     if (this.current !== "failed") this.move("failed");
-    this.events.emit("failed", status === undefined ? { reason } : { reason, status });
-    if (!retry) return;
-    this.failures += 1;
-    // A flow that worked gets quick first retries (a restarting registrar); otherwise §4.5 as written.
-    const delay = this.recovering
-      ? recoveryDelay(this.failures, this.random, this.backoff)
-      : backoffDelay(this.failures, true, this.random, this.backoff);
-    this.log.info("registration failed; retrying", { reason, status, delayMs: delay });
+    const delay = this.retryDelay(retry);
+    this.events.emit("failed", delay === undefined ? failure : { ...failure, retryInMs: delay });
+    if (delay === undefined) return;
+    this.log.info("registration failed; retrying", { reason: failure.reason, status: failure.status, detail: failure.detail, delayMs: delay });
     this.timer = this.clock.setTimeout(() => {
       this.move("registering");
       this.send(this.expires);
     }, delay);
+  }
+
+  /** The wait before the next attempt, or undefined for none. */
+  private retryDelay(retry: RetryMode): number | undefined {
+    if (retry.kind === "none") return undefined;
+    this.failures += 1;
+    if (retry.kind === "after") return retry.ms;
+    if (retry.kind === "slow") return Math.round(CERTIFICATE_RETRY_MS * (0.5 + this.random() * 0.5));
+    // A flow that worked gets quick first retries (a restarting registrar); otherwise §4.5 as written.
+    return this.recovering
+      ? recoveryDelay(this.failures, this.random, this.backoff)
+      : backoffDelay(this.failures, true, this.random, this.backoff);
   }
 
   /** RFC 5626 §4.5: the flow is gone: register again at once over a new one. */

@@ -24,10 +24,24 @@ export type FailureReason =
 
 export type RegisteredInfo = { contact: string; gruu?: string; tempGruu?: string; expires: number };
 
+/** A failed attempt, as data for the user (failure.ts). */
+export type RegistrationFailure = {
+  reason: FailureReason;
+  status?: number;
+  /** In words: "no answer from 127.0.0.1:5999 over udp", "403 Forbidden", the transport's error. */
+  detail?: string;
+  /** The transport's error code: ECONNREFUSED, a TLS verification code (UNABLE_TO_VERIFY_LEAF_SIGNATURE). */
+  code?: string;
+  /** The server's TLS certificate was not accepted (retried on a slow schedule only). */
+  certificate?: boolean;
+  /** When set, the next attempt goes out after this many ms; absent, none will (retrying cannot help). */
+  retryInMs?: number;
+};
+
 export type RegistrationEvents = {
   state: { from: RegistrationState; to: RegistrationState };
   registered: RegisteredInfo;
-  failed: { reason: FailureReason; status?: number };
+  failed: RegistrationFailure;
 };
 
 /** The transaction layer, as registration uses it (TransactionLayer fits). */
