@@ -1,6 +1,6 @@
 // The shape shared by answer, hangup, hold, resume and dtmf: pick a call,
 // POST /calls/:id/<action>, show the call's new state.
-import { apiCommand, CommandFailure } from "./kit.js";
+import { apiCommand } from "./kit.js";
 import { currentCalls, pickCall, type CallEntry } from "./pick-call.js";
 import type { Command } from "./main.js";
 
@@ -29,7 +29,8 @@ export function callAction(o: {
     async run({ api, parsed }) {
       const call = pickCall(await currentCalls(api), parsed.flags.call as string | undefined, o.fits, o.what);
       const r = (await api.request("POST", `/calls/${encodeURIComponent(call.id)}/${o.name}`, o.body?.(parsed.positionals) ?? {})) as Record<string, unknown> & { call?: CallEntry };
-      if (o.success && r[o.success] === false) throw new CommandFailure(`${o.name} did not succeed on call ${call.id}`);
+      // Refused by the peer or the call's state: an outcome (docs/api.md), shown with its reason; --json prints the answer.
+      if (o.success && r[o.success] === false) return { json: r, text: `${o.name}: refused on call ${call.id} with ${call.remote}${typeof r.reason === "string" ? `: ${r.reason}` : ""}`, exit: 1 };
       if (o.outcome) return { json: r, text: await o.outcome(api, call, r) };
       return { json: r, text: `${o.name}: call ${call.id} with ${call.remote}${r.call ? ` is ${r.call.state}` : ""}` };
     },

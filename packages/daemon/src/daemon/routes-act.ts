@@ -106,11 +106,13 @@ function callControls(router: Router, deps: RouteDeps): void {
     })
     .add("POST", "/calls/:id/hold", async ({ params }) => {
       const call = findCall(deps, params.id!);
-      return { held: await call.hold(), call: view(call) };
+      const held = await call.hold();
+      return { held, ...refusal(held, call), call: view(call) };
     })
     .add("POST", "/calls/:id/resume", async ({ params }) => {
       const call = findCall(deps, params.id!);
-      return { resumed: await call.resume(), call: view(call) };
+      const resumed = await call.resume();
+      return { resumed, ...refusal(resumed, call), call: view(call) };
     })
     .add("POST", "/calls/:id/transfer", async ({ params, json }) => {
       // RFC 3515 blind transfer: the peer is asked to call `target`; NOTIFY progress comes back.
@@ -126,6 +128,12 @@ function callControls(router: Router, deps: RouteDeps): void {
       await findCall(deps, params.id!).sendDtmf(digits.toUpperCase());
       return { sent: digits.toUpperCase() };
     });
+}
+
+/** Why a hold or resume did not happen (the peer's status, or the call's state): an outcome, not an error. */
+function refusal(ok: boolean, call: SipCall): { reason?: string } {
+  const failure = ok ? undefined : call.lastUpdateFailure;
+  return failure ? { reason: failure.reason } : {};
 }
 
 export function addActionRoutes(router: Router, deps: RouteDeps): void {
