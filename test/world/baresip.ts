@@ -29,6 +29,8 @@ export type BaresipOptions = {
   /** Video (VP8): fakevideo's test picture as the camera, its null display, snapshot of what arrives. */
   video?: BaresipVideo;
   label?: string;
+  /** SIP, RTP and the outbound proxy on ::1 (the server must listen there: startKamailio({ ipv6: true })). */
+  ipv6?: boolean;
 };
 
 export type BaresipVideo = { source?: "fakevideo"; width?: number; height?: number; fps?: number; bitrate?: number };
@@ -85,11 +87,11 @@ export function takeNetstrings(buf: Buffer): { items: string[]; rest: Buffer } {
   return { items, rest: buf.subarray(pos) };
 }
 
-function config(o: { dir: string; sipPort: number; ctrlPort: number; rtp: [number, number]; source: string; modules: string[]; rate: number; video?: BaresipVideo }): string {
+function config(o: { host: string; dir: string; sipPort: number; ctrlPort: number; rtp: [number, number]; source: string; modules: string[]; rate: number; video?: BaresipVideo }): string {
   const video = videoConfig(o.video);
   const lines: [string, string][] = [
     ["poll_method", "epoll"],
-    ["sip_listen", `${LOOPBACK}:${o.sipPort}`],
+    ["sip_listen", `${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.sipPort}`],
     ["sip_verify_server", "no"],
     ["call_local_timeout", "120"],
     ["call_max_calls", "4"],
@@ -102,7 +104,7 @@ function config(o: { dir: string; sipPort: number; ctrlPort: number; rtp: [numbe
     ["auplay_channels", "1"],
     ["rtp_ports", `${o.rtp[0]}-${o.rtp[1]}`],
     ["rtp_stats", "yes"],
-    ["net_interface", LOOPBACK],
+    ["net_interface", o.host],
     ["module_path", "/usr/lib/baresip/modules"],
     ["snd_path", join(o.dir, "rec")],
     ["ctrl_tcp_listen", `${LOOPBACK}:${o.ctrlPort}`],
@@ -126,10 +128,12 @@ export async function startBaresip(kamailio: SipServer, userName: string, option
   const rtp = await freePortRange(20);
   const transport = options.transport ?? "udp";
   const proxyPort = transport === "tls" ? kamailio.ports.tls : kamailio.ports.udp;
-  writeFileSync(join(dir, "config"), config({ dir, sipPort, ctrlPort, rtp, source: options.source, modules: options.modules ?? [], rate: options.sampleRate ?? 8000, ...(options.video && { video: options.video }) }));
+  const host = options.ipv6 ? "::1" : LOOPBACK;
+  const proxyHost = options.ipv6 ? "[::1]" : kamailio.host;
+  writeFileSync(join(dir, "config"), config({ host, dir, sipPort, ctrlPort, rtp, source: options.source, modules: options.modules ?? [], rate: options.sampleRate ?? 8000, ...(options.video && { video: options.video }) }));
   writeFileSync(
     join(dir, "accounts"),
-    `<${user.aor}>;auth_pass=${user.password};outbound="sip:${kamailio.host}:${proxyPort};transport=${transport}";` +
+    `<${user.aor}>;auth_pass=${user.password};outbound="sip:${proxyHost}:${proxyPort};transport=${transport}";` +
       `regint=600;answermode=${options.answer ?? "auto"}${options.accountParams ?? ""}\n`,
   );
   const proc = startProcess("baresip", "baresip", ["-f", dir], { logFile: join(dir, "baresip.log"), cwd: dir });

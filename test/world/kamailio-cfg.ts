@@ -19,7 +19,14 @@ export type KamailioCfgInput = {
    * in-dialog request to a GRUU fails with 478 Unresolvable destination.
    */
   gruuInDialog?: boolean;
+  /** Also listen on ::1 (same ports, every transport): the IPv6 world (RFC 5118). */
+  ipv6?: boolean;
 };
+
+/** The listen lines for one address (an IPv6 one in brackets). */
+function listenLines(host: string, ports: KamailioPorts): string {
+  return ["udp", "tcp", "tls"].map((t) => `listen=${t}:${host}:${ports[t as "udp" | "tcp" | "tls"]}`).join("\n") + `\nlisten=tcp:${host}:${ports.ws}`;
+}
 
 const modules = [
   "kex", "corex", "tm", "tmx", "sl", "rr", "pv", "maxfwd", "usrloc", "registrar", "textops",
@@ -63,10 +70,8 @@ use_dns_cache=no
 enable_tls=yes
 tcp_accept_no_cl=yes
 tcp_connection_lifetime=3605
-listen=udp:127.0.0.1:${c.ports.udp}
-listen=tcp:127.0.0.1:${c.ports.tcp}
-listen=tls:127.0.0.1:${c.ports.tls}
-listen=tcp:127.0.0.1:${c.ports.ws}
+${listenLines("127.0.0.1", c.ports)}
+${c.ipv6 ? listenLines("[::1]", c.ports) : ""}
 # Only the SIP domain is an alias: aliasing 127.0.0.1 would make every UA
 # Contact look like "myself" and break loose routing of in-dialog requests.
 alias=${c.domain}

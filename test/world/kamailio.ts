@@ -19,6 +19,8 @@ export type Kamailio = {
   readonly shape: "ours";
   readonly domain: string;
   readonly host: string;
+  /** "::1" when started with `ipv6` (the same ports as on `host`). */
+  readonly host6?: string;
   readonly ports: KamailioPorts;
   readonly websocketUrl: string;
   readonly caPem: string;
@@ -65,6 +67,8 @@ export type KamailioOptions = {
   label?: string;
   /** false: in-dialog requests to GRUUs are not looked up (Debian's stock shape, see kamailio-cfg.ts). */
   gruuInDialog?: boolean;
+  /** Also listen on ::1, every transport on the same ports (IPv6 world tests). */
+  ipv6?: boolean;
 };
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<Kamailio> {
@@ -90,6 +94,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       digestAlgorithm: options.digestAlgorithm ?? "MD5",
       unknownUserPassword: makePassword(),
       ...(options.gruuInDialog === undefined ? {} : { gruuInDialog: options.gruuInDialog }),
+      ...(options.ipv6 && { ipv6: true }),
     }),
   );
   await run("kamailio", ["-c", "-f", cfgFile]);
@@ -109,6 +114,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     shape: "ours",
     domain,
     host: LOOPBACK,
+    ...(options.ipv6 && { host6: "::1" }),
     ports,
     websocketUrl: `ws://${LOOPBACK}:${ports.ws}`,
     caPem: cert.pem,

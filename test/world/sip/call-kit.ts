@@ -18,16 +18,20 @@ export class ToneMedia implements CallMedia {
   negotiated: NegotiatedMedia | undefined;
   closed = false;
 
-  constructor(private readonly hz: number) {}
+  /** `address`: where RTP binds and what c=/o= say ("::1" for the IPv6 world). */
+  constructor(
+    private readonly hz: number,
+    private readonly address = "127.0.0.1",
+  ) {}
 
   private async open(): Promise<RtpSession> {
-    this.session ??= await RtpSession.open({ clock: realClock, codec: createPcmuCodec(), source: new ToneSource(8000, this.hz), sink: this.sink, address: "127.0.0.1", telephoneEvent: { sendPayloadType: 101, receivePayloadType: 101 } });
+    this.session ??= await RtpSession.open({ clock: realClock, codec: createPcmuCodec(), source: new ToneSource(8000, this.hz), sink: this.sink, address: this.address, telephoneEvent: { sendPayloadType: 101, receivePayloadType: 101 } });
     return this.session;
   }
 
   private caps(port: number, direction: MediaDirection): LocalCapabilities {
     return {
-      address: "127.0.0.1",
+      address: this.address,
       media: [{ kind: "audio", port, codecs: [{ name: "PCMU", clockRate: 8000, payloadType: 0 }], telephoneEvents: [{ payloadType: 101, clockRate: 8000 }], direction }],
     };
   }

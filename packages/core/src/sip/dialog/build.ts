@@ -48,7 +48,9 @@ export function bodyOf(message: SipRequest | SipResponse, mime: string): string 
 
 export function serializeViaSpec(via: ViaSpec, branch: string): string {
   // RFC 3581: ask for rport, so responses come back through NATs.
-  return `SIP/2.0/${via.transport.toUpperCase()} ${via.host}:${via.port};branch=${branch};rport`;
+  // RFC 3261 §25.1 / RFC 5118 §4.1: an IPv6 sent-by is written as a reference, "[::1]".
+  const host = via.host.includes(":") && !via.host.startsWith("[") ? `[${via.host}]` : via.host;
+  return `SIP/2.0/${via.transport.toUpperCase()} ${host}:${via.port};branch=${branch};rport`;
 }
 
 /** RFC 3261 §8.1.1: a request with the seven mandatory headers, plus Route, Contact, extras and body. */

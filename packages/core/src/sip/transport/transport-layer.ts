@@ -14,7 +14,7 @@ import { connectStream, listenTcp } from "./stream.js";
 import { SipTrace, type SipTraceOptions } from "./trace.js";
 import { UdpEndpoint } from "./udp.js";
 import { connectWs } from "./ws.js";
-import { responseTarget, stampVia, type SentBy } from "./via.js";
+import { bareHost, responseTarget, stampVia, type SentBy } from "./via.js";
 import { isReliable, type ConnectionUser, type SipConnection, type SipTarget, type TransportEvents, type TransportUser } from "./types.js";
 
 export type TransportLayerOptions = {
@@ -131,7 +131,9 @@ export class TransportLayer {
    * the connection the request came on, else per §18.2.2 / RFC 3581 §4. Failures reject with TransportError.
    */
   async send(message: SipMessage, target: SipTarget): Promise<void> {
-    const dest = message.kind === "response" ? responseTarget(message, target) : target;
+    // RFC 5118 §4.1: a target taken from a URI may hold "[::1]"; sockets and flow keys use the bare address.
+    const to = target.host.startsWith("[") ? { ...target, host: bareHost(target.host) } : target;
+    const dest = message.kind === "response" ? responseTarget(message, to) : to;
     if (!this.reliable(dest)) {
       if (message.kind === "request") stampVia(message, "UDP", this.sentBy("UDP"));
       const data = serializeSipMessage(message);
@@ -274,11 +276,16 @@ function targetOf(conn: SipConnection): SipTarget {
   return { transport: conn.transport, host: conn.remote.host, port: conn.remote.port, flow: conn.id };
 }
 
-/** A host others can reach for a wildcard listen address: the first non-internal IPv4, else loopback. */
+/**
+ * A host others can reach for a wildcard listen address: the first non-internal address of the
+ * wildcard's family (for "::", no link-local one: it needs a zone), else that family's loopback.
+ * DECISION(protocol.md D37): "0.0.0.0" advertises IPv4, "::" IPv6.
+ */
 function pickHost(listen: string): string {
   if (listen !== "0.0.0.0" && listen !== "::") return listen;
+  const family = listen === "::" ? "IPv6" : "IPv4";
   for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+    for (const a of list ?? []) if (a.family === family && !a.internal && !a.address.toLowerCase().startsWith("fe80:")) return a.address;
   }
-  return "127.0.0.1";
+  return family === "IPv6" ? "::1" : "127.0.0.1";
 }

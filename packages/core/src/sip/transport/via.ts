@@ -33,11 +33,35 @@ export function markReceived(request: SipRequest, source: { host: string; port: 
   const params = new Map(top.params);
   const wantsRport = params.has("rport");
   if (wantsRport) params.set("rport", String(source.port));
-  if (wantsRport || bareHost(top.host) !== bareHost(source.host)) params.set("received", bareHost(source.host));
+  if (wantsRport || !sameHost(top.host, source.host)) params.set("received", bareHost(source.host));
   request.headers.set("Via", [serializeVia({ ...top, params }), ...vias.slice(1)]);
 }
 
-function bareHost(h: string): string {
+/** One IPv6 address written one way: eight groups, no leading zeros, a dotted IPv4 tail as two groups. */
+function expandIPv6(a: string): string {
+  let text = a;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [b1, b2, b3, b4] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((b1 << 8) | b2).toString(16)}:${((b3 << 8) | b4).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill("0");
+  return [...left, ...fill, ...right].map((g) => parseInt(g, 16).toString(16)).join(":");
+}
+
+/** RFC 5118 §4.1 / RFC 5952: two hosts are the same when equal as text, or as IPv6 addresses however written. */
+export function sameHost(a: string, b: string): boolean {
+  const x = bareHost(a);
+  const y = bareHost(b);
+  if (x === y) return true;
+  return isIP(x) === 6 && isIP(y) === 6 && expandIPv6(x) === expandIPv6(y);
+}
+
+/** RFC 5118 §4.1: an IPv6 reference "[::1]" as the bare address "::1" (lower case) that sockets take. */
+export function bareHost(h: string): string {
   return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1).toLowerCase() : h.toLowerCase();
 }
 
@@ -76,5 +100,5 @@ export function isOurVia(response: SipResponse, ours: readonly string[]): boolea
     return false;
   }
   if (!top) return false;
-  return ours.length === 0 || ours.includes(bareHost(top.host));
+  return ours.length === 0 || ours.some((h) => sameHost(h, top.host));
 }
