@@ -24,6 +24,7 @@ import type { PortRange } from "./rtp/udp-pair.js";
 import { SilenceSource, type MediaSink, type MediaSource } from "./source.js";
 import { codecCapability, createCallCodec, DEFAULT_CALL_CODECS, telephoneEventCapabilities, type CallCodecName } from "./call/call-codecs.js";
 import { bindCallTransport, type BindCallTransport, type CallRtpSession, type CallTransport } from "./call/call-transport.js";
+import { bindIceCallTransport, withIce, type CallIceOptions } from "./call/call-ice.js";
 import { GatedSink, GatedSource } from "./call/gates.js";
 import { LegSlot } from "./leg/leg-slot.js";
 import { CallVideo, type CallVideoOptions } from "./call/call-video.js";
@@ -56,6 +57,8 @@ export type CallMediaOptions = {
   dtmfDurationMs?: number;
   /** Port binding (tests inject a fake); default binds real UDP sockets. */
   bind?: BindCallTransport;
+  /** RFC 8445 ICE for the audio (call/call-ice.ts); without it, c=/m= and symmetric RTP only. */
+  ice?: CallIceOptions;
   /** VP8 video beside the audio (call/call-video.ts: plain RTP; none when srtp is "required"). */
   video?: CallVideoOptions;
 };
@@ -81,7 +84,7 @@ export class MediaNotAcceptable extends SipStatusError {
   }
 }
 
-type Resolved = Required<Omit<CallMediaOptions, "sink" | "video">> & Pick<CallMediaOptions, "sink" | "video">;
+type Resolved = Required<Omit<CallMediaOptions, "sink" | "video" | "ice">> & Pick<CallMediaOptions, "sink" | "video" | "ice">;
 
 /** One call's audio: SDP from sdp/, one RtpSession on a port pair kept for the call. */
 export class AudioCallMedia implements CallMedia {
@@ -116,6 +119,7 @@ export class AudioCallMedia implements CallMedia {
   private bound(): Promise<CallTransport> {
     this.transport ??= this.options.bind(this.options.address, this.options.portRange).then((t) => {
       if (this.closed) t.close();
+      t.ice?.events.on("failed", ({ reason }) => this.events.emit("failed", { reason }));
       return t;
     });
     return this.transport;
@@ -133,20 +137,21 @@ export class AudioCallMedia implements CallMedia {
   /** RFC 3264 §5 (and §8 for re-offers: same o= session, version moves on change). */
   async offer(direction: MediaDirection): Promise<string> {
     const t = await this.bound();
-    this.lastOffer = createOffer(this.capabilities(t.port, direction, await this.video?.capability(direction)), this.sdp);
+    this.lastOffer = createOffer(withIce(this.capabilities(t.port, direction, await this.video?.capability(direction)), await t.ice?.local()), this.sdp);
     return this.lastOffer;
   }
 
   /** RFC 3264 §6; throws MediaNotAcceptable (488) and leaves a running session as it was. */
   async answer(offer: string, direction: MediaDirection): Promise<string> {
     const t = await this.bound();
-    const a = createAnswer(offer, this.capabilities(t.port, direction, await this.video?.capability(direction)), this.sdp);
+    const a = createAnswer(offer, withIce(this.capabilities(t.port, direction, await this.video?.capability(direction)), await t.ice?.local()), this.sdp);
     const decision = decideMedia(audioOf(a.media), this.options.srtp);
     if (!decision.ok) {
       // sdp/ rejects the m-line (port 0) when SRTP is required and the offer has no a=crypto: say why.
       const keyless = this.options.srtp === "required" && !/^a=crypto:/m.test(offer);
       throw new MediaNotAcceptable(keyless ? "srtp-required" : decision.reason);
     }
+    t.ice?.remote(offer, decision.media.index, false);
     this.run(t, decision.media);
     await this.video?.apply(a.media);
     return a.sdp;
@@ -163,6 +168,7 @@ export class AudioCallMedia implements CallMedia {
       this.events.emit("failed", { reason: decision.reason });
       throw new MediaNotAcceptable(decision.reason);
     }
+    t.ice?.remote(answer, decision.media.index, true);
     this.run(t, decision.media);
     await this.video?.apply(negotiated);
   }
@@ -305,7 +311,8 @@ export function createMediaHooks(options: CallMediaOptions = {}): CallMediaHooks
     statsIntervalMs: options.statsIntervalMs ?? 5000,
     rtcpIntervalMs: options.rtcpIntervalMs ?? 5000,
     dtmfDurationMs: options.dtmfDurationMs ?? 100,
-    bind: options.bind ?? bindCallTransport,
+    ice: options.ice,
+    bind: options.bind ?? (options.ice ? bindIceCallTransport(options.ice) : bindCallTransport),
   };
   const events = new Emitter<{ call: AudioCallMedia }>();
   const hooks = {

@@ -5,6 +5,7 @@ import type { MediaDescription } from "sdp-transform";
 import { isSrtpSuiteName, type SrtpSuiteName } from "../media/srtp/suites.js";
 import { cryptoFromSdp, cryptoKeyMaterial, cryptoToSdp, type CryptoAttribute } from "./crypto-attribute.js";
 import { answerDirection } from "./direction.js";
+import { addIceAttributes } from "./ice-attributes.js";
 import { keyFor, ssrcFor, type SdpLocalState } from "./local-state.js";
 import type { CodecCapability, MediaCapability } from "./types.js";
 
@@ -53,6 +54,8 @@ function common(m: Omit<MediaDescription, "port" | "protocol" | "type" | "rtp" |
   const direction = cap.direction ?? "sendrecv";
   m.direction = direction;
   m.ssrcs = [{ id: ssrcFor(state, index), attribute: "cname", value: state.cname }];
+  if (cap.connection) m.connection = { version: cap.connection.includes(":") ? 6 : 4, ip: cap.connection };
+  if (cap.ice) addIceAttributes(m, cap.ice);
 }
 
 function payloadsOf(rtp: RtpMap[]): string {

@@ -2,6 +2,7 @@
 // (negotiated media), per m-line.
 import type { SrtpKeyMaterial } from "../media/srtp/srtp-context.js";
 import type { SrtpSuiteName } from "../media/srtp/suites.js";
+import type { SdpIce } from "./ice-attributes.js";
 
 export type Direction = "sendrecv" | "sendonly" | "recvonly" | "inactive";
 export type MediaKind = "audio" | "video";
@@ -36,6 +37,10 @@ export type MediaCapability = {
   srtp?: SrtpPolicy;
   /** SDES suites in preference order; default both AES_CM_128 suites, _80 first. */
   cryptoSuites?: SrtpSuiteName[];
+  /** RFC 8839 ICE attributes for this m-line (its port and rtcpPort are then the default candidate's). */
+  ice?: SdpIce;
+  /** The m-line's own c= address (the default candidate's, when it differs from the session's). */
+  connection?: string;
 };
 
 export type LocalCapabilities = {

@@ -6,6 +6,7 @@ import type { Emitter } from "../../util/events.js";
 import { RtpSession } from "../rtp/rtp-session.js";
 import type { DatagramSocket, RtpEndpoint, RtpSessionEvents, RtpSessionOptions } from "../rtp/rtp-session-types.js";
 import { bindUdpPair, type PortRange } from "../rtp/udp-pair.js";
+import type { CallIce } from "./call-ice.js";
 
 /** What a call needs of an RtpSession (unit tests pass a fake). */
 export interface CallRtpSession {
@@ -23,6 +24,8 @@ export interface CallTransport {
   /** Datagrams that reached the RTP port, good or bad. */
   readonly datagrams: number;
   openSession(options: RtpSessionOptions): CallRtpSession;
+  /** RFC 8445 ICE on this pair (call-ice.ts), when the call uses it. */
+  readonly ice?: CallIce;
   close(): void;
 }
 

@@ -7,7 +7,7 @@ import type { SrtpKeyMaterial } from "../srtp/srtp-context.js";
 export type CallSrtpMode = "off" | "offered" | "required";
 
 /** Why a negotiation cannot carry our audio. */
-export type MediaFailure = "no-audio" | "codec-unsupported" | "srtp-required";
+export type MediaFailure = "no-audio" | "codec-unsupported" | "srtp-required" | "ice-failed" | "ice-consent-lost";
 
 export type MediaDecision = { ok: true; media: NegotiatedMedia } | { ok: false; reason: MediaFailure };
 
