@@ -2,7 +2,10 @@
 // D27, D28). POST takes the page's complete offer (ICE gathered, no trickle)
 // and answers with ours; the leg replaces any earlier one (a second tab takes
 // the call over, the first is closed). DELETE releases it: the call goes on
-// with silence. Without a page, calls keep their WAV media.
+// with silence. Without a page, calls keep their WAV media. Video
+// (protocol.md D32): the offer's video m-section is accepted when the call
+// carries VP8 (asked with `video: true`, and not refused by the SIP peer),
+// else answered with port 0; `video` in the response says which.
 import { BrowserLeg, MediaError, type BrowserLegOptions, type CallMediaHooks } from "@cusax/core";
 import { ApiError } from "../api/errors.js";
 import type { Router } from "../api/router.js";
@@ -34,7 +37,7 @@ export function addWebrtcRoutes(router: Router, deps: RouteDeps, book: MediaLook
       const media = mediaFor(deps, book, params.id!);
       let made: { leg: BrowserLeg; answer: string };
       try {
-        made = await BrowserLeg.answer(offer, options);
+        made = await BrowserLeg.answer(offer, { ...options, video: media.video?.acceptsLegVideo ?? false });
       } catch (err) {
         if (err instanceof MediaError) throw new ApiError("bad-request", `sdp: ${err.message}`);
         throw err;
@@ -45,7 +48,8 @@ export function addWebrtcRoutes(router: Router, deps: RouteDeps, book: MediaLook
         throw new ApiError("conflict", `call "${params.id!}" ended`);
       }
       media.legs.attach(made.leg);
-      return { type: "answer", sdp: made.answer };
+      const video = media.video?.attachLeg(made.leg) ?? false;
+      return { type: "answer", sdp: made.answer, video };
     })
     .add("DELETE", "/calls/:id/webrtc", ({ params }) => {
       const media = mediaFor(deps, book, params.id!);

@@ -78,7 +78,9 @@ async function serve(config: DaemonConfig, deps: RouteDeps, ui: UiParts, log: Lo
   addWebrtcRoutes(router, deps, ui.media, config.media.address ? { address: config.media.address } : {});
   const requests = log.child("api");
   const web = { dir: webDistDir(), signIn, ...(config.api.allowedHosts ? { allowedHosts: config.api.allowedHosts } : {}) };
-  const api = await startApiServer(router, { host: config.api.host, port: config.api.port, web, log: (f) => requests.debug("request", f) });
+  const api = await startApiServer(router, { host: config.api.host, port: config.api.port, web, log: (f) => requests.debug("request", f),
+    onInternalError: (err, where) => requests.error("internal error answering a request", { ...where, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  });
   started.api = api;
   writeFileSync(files.url, api.url + "\n", { mode: 0o600 });
   log.info("API listening", { url: api.url });

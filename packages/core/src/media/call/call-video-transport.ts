@@ -39,6 +39,10 @@ export class VideoCallTransport {
   private remote: { rtp: RtpEndpoint; rtcp: RtpEndpoint } | undefined;
   /** Datagrams that reached the RTP port, good or bad. */
   datagrams = 0;
+  /** Sequence number and timestamp of the last RTP packet sent (a relay continues from it). */
+  lastSent: { sequenceNumber: number; timestamp: number } | undefined;
+  /** Each datagram passed to the session, after it (a video leg relay listens here). */
+  tap: ((bytes: Uint8Array) => void) | undefined;
 
   constructor(
     private readonly pair: VideoPortPair,
@@ -48,7 +52,9 @@ export class VideoCallTransport {
       this.datagrams++;
       const a = this.attached;
       if (!a || !this.flow().recv) return;
-      a.session.receiveRtp(renumberPayloadType(new Uint8Array(msg), a.receivePayloadType, a.sendPayloadType));
+      const bytes = renumberPayloadType(new Uint8Array(msg), a.receivePayloadType, a.sendPayloadType);
+      a.session.receiveRtp(bytes);
+      this.tap?.(bytes);
     });
     // RTCP flows on hold too (RFC 3264 §8.4): reports and key frame requests keep the session alive.
     pair.rtcp.on("message", (msg) => this.attached?.session.receiveRtcp(new Uint8Array(msg)));
@@ -61,7 +67,9 @@ export class VideoCallTransport {
   /** The VideoTransport a new VideoSession is built with. */
   readonly transport: VideoTransport = {
     sendRtp: (bytes) => {
-      if (this.remote && this.flow().send) this.pair.rtp.send(bytes, this.remote.rtp.port, this.remote.rtp.address);
+      if (!this.remote || !this.flow().send) return;
+      if (bytes.length >= 12) this.lastSent = { sequenceNumber: (bytes[2]! << 8) | bytes[3]!, timestamp: ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0 };
+      this.pair.rtp.send(bytes, this.remote.rtp.port, this.remote.rtp.address);
     },
     sendRtcp: (bytes) => {
       if (this.remote) this.pair.rtcp.send(bytes, this.remote.rtcp.port, this.remote.rtcp.address);

@@ -8,6 +8,8 @@
 // video m-line with port 0 (RFC 3264 §6), because sending plain video beside
 // audio the user required to be encrypted would undo that choice.
 // Hold (RFC 3264 §8.4) gates the stream like the audio (call-video-transport.ts).
+// A video leg (a browser page, call-video-leg.ts) may carry the pictures in
+// place of the call's own source and sink (protocol.md D32).
 import { flowOf, type MediaFlow } from "../../sdp/direction.js";
 import type { Direction, MediaCapability, NegotiatedMedia } from "../../sdp/types.js";
 import type { Clock } from "../../util/clock.js";
@@ -17,9 +19,11 @@ import type { RtpEndpoint } from "../rtp/rtp-session-types.js";
 import type { PortRange } from "../rtp/udp-pair.js";
 import { VideoSession } from "../video/video-session.js";
 import type { ReceivedVideoFrame, VideoFrameSink, VideoFrameSource } from "../video/video-source.js";
+import { VideoLegRelay, type VideoCapableLeg, type VideoRelayCounters } from "./call-video-leg.js";
 import { bindVideoPair, VideoCallTransport, type BindVideoPair } from "./call-video-transport.js";
 
 export type { BindVideoPair, VideoPortPair } from "./call-video-transport.js";
+export type { KeyframeVia, RelayedVideo, VideoCallSide, VideoCapableLeg, VideoLegPort, VideoRelayCounters } from "./call-video-leg.js";
 
 type VideoCall = { callId: string };
 
@@ -33,6 +37,11 @@ export type CallVideoOptions = {
   /** The dynamic PT we offer for VP8 (RFC 3551 §3: 96-127); default 96. */
   payloadType?: number;
   bind?: BindVideoPair;
+  /**
+   * DECISION(protocol.md D32): a video leg (a browser page) may bring the pictures: offer and
+   * accept sendrecv even without a source or sink of our own. Default false.
+   */
+  legs?: boolean;
 };
 
 export type CallVideoEvents = {
@@ -74,7 +83,16 @@ class CallVideoSink implements VideoFrameSink {
   }
 }
 
-type Running = { session: VideoSession; identity: string; remote: string };
+type Running = { session: VideoSession; identity: string; remote: string; payloadType: number; off: () => void };
+
+/** The call's own source until a video leg has carried the video; from then on it has ended (D32). */
+function ownSource(inner: VideoFrameSource, relay: VideoLegRelay): VideoFrameSource {
+  return {
+    codec: inner.codec,
+    next: () => (relay.used ? undefined : inner.next()),
+    keyframeRequested: () => inner.keyframeRequested(),
+  };
+}
 
 /** One call's video: a port pair kept for the call, one VideoSession per negotiated stream. */
 export class CallVideo {
@@ -87,12 +105,19 @@ export class CallVideo {
   negotiated: NegotiatedMedia | undefined;
   flow: MediaFlow = { send: false, recv: false };
   private closed = false;
+  /** Whether this call offers and accepts video (the daemon turns it on per call). */
+  enabled = true;
+  /** An offer or answer has been applied (a video m-line accepted or not). */
+  private applied = false;
+  private readonly relay: VideoLegRelay;
 
   constructor(
     call: VideoCall,
     private readonly options: CallVideoOptions & { clock: Clock; address: string; portRange: PortRange; rtcpIntervalMs: number },
   ) {
-    this.source = options.source?.(call);
+    this.relay = new VideoLegRelay(options.clock, () => this.sipStream(), () => this.transport?.lastSent);
+    const own = options.source?.(call);
+    this.source = own && ownSource(own, this.relay);
     const sink = options.sink?.(call);
     this.sink = sink && new CallVideoSink(sink);
   }
@@ -100,6 +125,7 @@ export class CallVideo {
   private bound(): Promise<VideoCallTransport> {
     this.pair ??= (this.options.bind ?? bindVideoPair)(this.options.address, this.options.portRange).then((p) => {
       const t = new VideoCallTransport(p, () => this.flow);
+      t.tap = (bytes) => this.relay.fromSip(bytes);
       if (this.closed) t.close();
       this.transport = t;
       return t;
@@ -107,10 +133,12 @@ export class CallVideo {
     return this.pair;
   }
 
-  /** Our video m-line for an offer or an answer (binds the pair on first use). */
-  async capability(direction: Direction): Promise<MediaCapability> {
+  /** Our video m-line for an offer or an answer (binds the pair on first use); none while not enabled. */
+  async capability(direction: Direction): Promise<MediaCapability | undefined> {
+    if (!this.enabled) return undefined;
     const t = await this.bound();
-    const can = { send: this.source !== undefined, recv: this.sink !== undefined };
+    const legs = this.options.legs === true;
+    const can = { send: legs || this.source !== undefined, recv: legs || this.sink !== undefined };
     return videoCapability(t.port, this.options.payloadType ?? 96, videoDirection(direction, can));
   }
 
@@ -120,6 +148,7 @@ export class CallVideo {
     if (this.closed) return;
     const m = vp8VideoOf(media);
     this.negotiated = m;
+    this.applied = true;
     if (!m) {
       this.setFlow({ send: false, recv: false });
       return this.stop();
@@ -148,7 +177,8 @@ export class CallVideo {
       ...(m.localSsrc !== undefined && { ssrc: m.localSsrc }),
     });
     t.attach({ session, sendPayloadType: c.sendPayloadType, receivePayloadType: c.receivePayloadType });
-    this.running = { session, identity, remote: "" };
+    const off = session.events.on("keyframe-requested", ({ by }) => this.relay.sipKeyframeRequested(by));
+    this.running = { session, identity, remote: "", payloadType: c.sendPayloadType, off };
     session.start();
     this.events.emit("started", { codec: "VP8", payloadType: c.sendPayloadType, remote: { address: m.remoteAddress, port: m.remotePort } });
   }
@@ -157,6 +187,7 @@ export class CallVideo {
     const r = this.running;
     if (!r) return;
     this.running = undefined;
+    r.off();
     this.transport?.attach(undefined);
     r.session.close();
     this.events.emit("stopped", {});
@@ -164,8 +195,45 @@ export class CallVideo {
 
   private setFlow(flow: MediaFlow): void {
     // Sending again after a hold: the peer's decoder lost our stream, start it with a key frame.
-    if (flow.send && !this.flow.send) this.source?.keyframeRequested();
+    if (flow.send && !this.flow.send) {
+      this.source?.keyframeRequested();
+      this.relay.askLeg("pli");
+    }
     this.flow = flow;
+  }
+
+  private sipStream(): { session: VideoSession; payloadType: number; sendRtp(bytes: Uint8Array): void } | undefined {
+    const r = this.running;
+    const t = this.transport;
+    return r && t ? { session: r.session, payloadType: r.payloadType, sendRtp: (b) => t.transport.sendRtp(b) } : undefined;
+  }
+
+  /**
+   * DECISION(protocol.md D32): whether a leg's video would be carried now: the call offers video
+   * and, once negotiated, the SIP peer accepted a VP8 stream.
+   */
+  get acceptsLegVideo(): boolean {
+    return this.enabled && !this.closed && (!this.applied || this.negotiated !== undefined);
+  }
+
+  /** Relays `leg`'s video (when it has any) to and from the SIP peer; false when it carries none. */
+  attachLeg(leg: VideoCapableLeg): boolean {
+    if (this.closed) return false;
+    return this.relay.attach(leg);
+  }
+
+  /** The video leg's relay counters (packets each way, key frame requests passed across). */
+  get relayCounters(): VideoRelayCounters {
+    return { ...this.relay.counters };
+  }
+
+  get legAttached(): boolean {
+    return this.relay.attached;
+  }
+
+  /** A video leg has carried this call's video (the own source has stopped for good). */
+  get relayUsed(): boolean {
+    return this.relay.used;
   }
 
   /** The running session (frame counters in `session.stats`). */
@@ -181,6 +249,7 @@ export class CallVideo {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.relay.detach();
     this.stop();
     this.sink?.finish();
     const p = this.pair;

@@ -220,14 +220,13 @@ export class VideoSession {
     this.requestKeyframe();
   }
 
-  /** Sends PLI or FIR for the remote stream, at most once per interval. */
-  requestKeyframe(): void {
+  /** Sends PLI or FIR (default: as configured) for the remote stream, at most once per interval. */
+  requestKeyframe(via: "pli" | "fir" = this.options.keyframeRequest ?? "pli"): void {
     const ssrc = this.receive?.ssrc;
     if (ssrc === undefined || this.closed) return;
     const now = this.options.clock.now();
     if (this.lastRequestAt !== undefined && now - this.lastRequestAt < (this.options.keyframeRequestIntervalMs ?? 250)) return;
     this.lastRequestAt = now;
-    const via = this.options.keyframeRequest ?? "pli";
     const me = this.packetizer.ssrc;
     // RFC 5104 §4.3.1.2: a new request takes the next FIR sequence number.
     const request: RtcpPacket =

@@ -6,6 +6,7 @@
 // 48 kHz through our jitter buffer, resampled by the call to 8 kHz, and back.
 // RFC 4733 digits from the page (RTCDTMFSender or the "cusax" data channel)
 // go to the SIP peer; the peer's digits go to the page on that channel.
+// VP8 video, when the call carries it, is relayed by browser-video.ts (D32).
 import type { MediaStreamTrack, RTCDataChannel, RtpPacket } from "werift";
 import { realClock, type Clock, type TimerHandle } from "../../util/clock.js";
 import { Emitter } from "../../util/events.js";
@@ -16,6 +17,7 @@ import { JitterBuffer } from "../jitter-buffer.js";
 import type { MediaSink, MediaSource } from "../source.js";
 import type { CallLeg, CallLegEvents, PayloadRelay } from "../leg/types.js";
 import { answerBrowserOffer, type BrowserPeer, type BrowserPeerOptions } from "./peer.js";
+import { BrowserVideo } from "./browser-video.js";
 import { RtpWriter } from "./rtp-writer.js";
 
 export type BrowserLegOptions = BrowserPeerOptions & {
@@ -65,6 +67,8 @@ export class BrowserLeg implements CallLeg {
   private readonly relayQueue: { payload: Uint8Array; at: number }[] = [];
   private relaying = false;
   private channel: RTCDataChannel | undefined;
+  /** protocol.md D32: the page's video, when its offer had video and the call carries it (CallVideo.attachLeg). */
+  video: BrowserVideo | undefined;
   private lastRtpAt: number;
   private watchdog: TimerHandle | undefined;
   private readonly clock: Clock;
@@ -98,6 +102,12 @@ export class BrowserLeg implements CallLeg {
     const leg = new BrowserLeg(options);
     try {
       leg.peer = await answerBrowserOffer(offer, options, (track) => leg.onTrack(track));
+      const v = leg.peer.video;
+      if (v) {
+        leg.video = new BrowserVideo(v.transceiver, v.out, leg.clock);
+        leg.video.watch(leg.peer.pc);
+        for (const track of leg.pendingVideo.splice(0)) leg.video.onTrack(track);
+      }
     } catch (err) {
       leg.close("offer-failed");
       throw err;
@@ -106,7 +116,15 @@ export class BrowserLeg implements CallLeg {
     return { leg, answer: leg.peer.answer };
   }
 
+  /** Video tracks announced while the offer is applied, before the video relay exists. */
+  private readonly pendingVideo: MediaStreamTrack[] = [];
+
   private onTrack(track: MediaStreamTrack): void {
+    if (track.kind === "video") {
+      if (this.video) this.video.onTrack(track);
+      else this.pendingVideo.push(track);
+      return;
+    }
     if (track.kind !== "audio") return;
     track.onReceiveRtp.subscribe((rtp) => this.onRtp(rtp));
   }
@@ -133,6 +151,7 @@ export class BrowserLeg implements CallLeg {
   private markConnected(): void {
     if (this.connected) return;
     this.connected = true;
+    if (this.video) this.video.connected = true;
     this.lastRtpAt = this.clock.now();
     this.events.emit("connected", {});
   }
@@ -241,6 +260,7 @@ export class BrowserLeg implements CallLeg {
     if (this.closed) return;
     this.closed = true;
     this.endReason = reason;
+    if (this.video) this.video.connected = false;
     this.clock.clearTimeout(this.watchdog);
     void this.peer?.pc.close().catch(() => undefined);
     this.decoder.close?.();
