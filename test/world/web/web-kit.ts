@@ -38,13 +38,18 @@ export const CHROMIUM_FLAGS = [
 
 export type BrowserPage = { page: Page; context: BrowserContext; errors: string[]; stop(): Promise<void> };
 
-/** One Chromium with its own fresh profile directory, and its only page. */
-export async function openBrowser(profileDir: string, o: { width?: number; height?: number; dark?: boolean } = {}): Promise<BrowserPage> {
+/** Chromium's fake microphone (and camera) playing `wav` looped, permission granted, playback without a gesture (test-world.md §9). */
+export const fakeMediaFlags = (wav: string): string[] => [
+  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required",
+];
+
+/** One Chromium with its own fresh profile directory, and its only page; `fakeAudio`: a WAV its microphone plays. */
+export async function openBrowser(profileDir: string, o: { width?: number; height?: number; dark?: boolean; fakeAudio?: string } = {}): Promise<BrowserPage> {
   mkdirSync(profileDir, { recursive: true });
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS, ...(o.fakeAudio ? fakeMediaFlags(o.fakeAudio) : [])],
     viewport: { width: o.width ?? 1280, height: o.height ?? 800 },
     colorScheme: o.dark ? "dark" : "light",
     locale: "en-GB",

@@ -3,7 +3,7 @@
 // readable text for the view; a failed send stays in the outbox with retry.
 import { ApiError, query, seg, type Api } from "../api/client.js";
 import type { CallStats, CallView, ChatState, HistoryPage, LinkView, Message, OwnPresence, SearchAnswer } from "../api/types.js";
-import type { MediaLeg } from "../media/media-leg.js";
+import type { MediaLeg, Prepared } from "../media/media-leg.js";
 import { contactKey } from "../state/address.js";
 import type { Drafts, OutboxItem } from "../state/drafts.js";
 import { timelineOf, type Action, type AppState } from "../state/store.js";
@@ -23,6 +23,11 @@ export function conversationFor(s: AppState, key: string): number | undefined {
   for (let i = items.length - 1; i >= 0; i--) if (items[i]!.conversationId != null) return items[i]!.conversationId ?? undefined;
   const known = Object.entries(s.conversations).filter(([, k]) => k === key).map(([id]) => Number(id));
   return known.length ? Math.max(...known) : undefined;
+}
+
+async function attachOrNote(media: MediaLeg, callId: string, prep: Prepared, video: boolean): Promise<void> {
+  if (prep.media === "browser") await media.attach(callId, video);
+  else media.onDaemon(callId, prep.note);
 }
 
 export function createActions(d: Deps) {
@@ -79,23 +84,40 @@ export function createActions(d: Deps) {
     async chatState(conversationId: number, chat: ChatState): Promise<void> {
       await api.post(`/conversations/${seg(conversationId)}/chat-state`, { state: chat }).catch(() => undefined);
     },
+    /** Places a call; its audio in this page when the setting says so and the microphone opens (docs/api.md "Browser voice"). */
     async call(to: string, video = false): Promise<void> {
-      const r = await api.post<{ conversationId?: number; call: CallView }>("/calls", video ? { to, video: true } : { to });
+      const prep = await d.media.prepare();
+      let r: { conversationId?: number; call: CallView };
+      try {
+        r = await api.post<{ conversationId?: number; call: CallView }>("/calls", { to, ...(video ? { video: true } : {}), ...(prep.media === "browser" ? { media: "browser" } : {}) });
+      } catch (e) {
+        d.media.cancel();
+        throw e;
+      }
       dispatch({ type: "placed", call: r.call, now: Date.now(), ...(r.conversationId !== undefined ? { conversationId: r.conversationId } : {}) });
-      await d.media.attach(r.call.id);
+      await attachOrNote(d.media, r.call.id, prep, video);
     },
     async answer(id: string): Promise<void> {
-      const r = await api.post<{ answered: boolean; call: CallView }>(`/calls/${seg(id)}/answer`);
+      const prep = await d.media.prepare();
+      let r: { answered: boolean; call: CallView };
+      try {
+        r = await api.post<{ answered: boolean; call: CallView }>(`/calls/${seg(id)}/answer`, prep.media === "browser" ? { media: "browser" } : undefined);
+      } catch (e) {
+        d.media.cancel();
+        throw e;
+      }
       dispatch({ type: "placed", call: r.call, now: Date.now() });
-      await d.media.attach(id);
+      await attachOrNote(d.media, id, prep, state().calls[id]?.call.kind === "video");
     },
+    /** "Continue here" / "take back": the call's audio moves to this page. */
+    takeOver: (id: string) => d.media.takeOver(id, state().calls[id]?.call.kind === "video"),
     async reject(id: string): Promise<void> {
       const r = await api.post<{ call: CallView }>(`/calls/${seg(id)}/reject`);
       dispatch({ type: "placed", call: r.call, now: Date.now() });
     },
     async hangup(id: string): Promise<void> {
       const r = await api.post<{ call: CallView }>(`/calls/${seg(id)}/hangup`);
-      d.media.detach();
+      d.media.release(id);
       dispatch({ type: "placed", call: r.call, now: Date.now() });
     },
     async hold(id: string, on: boolean): Promise<boolean> {
@@ -103,7 +125,11 @@ export function createActions(d: Deps) {
       dispatch({ type: "placed", call: r.call, now: Date.now() });
       return (on ? r.held : r.resumed) === true;
     },
-    dtmf: (id: string, digits: string) => api.post<{ sent: string }>(`/calls/${seg(id)}/dtmf`, { digits }),
+    /** A digit on the page's leg (its data channel) when it carries the call, else through the daemon. */
+    async dtmf(id: string, digits: string): Promise<void> {
+      if (digits.length === 1 && d.media.sendDigit(id, digits)) return;
+      await api.post<{ sent: string }>(`/calls/${seg(id)}/dtmf`, { digits });
+    },
     transfer: (id: string, target: string) => api.post(`/calls/${seg(id)}/transfer`, { target }),
     async stats(id: string): Promise<void> {
       const r = await api.get<{ stats: CallStats }>(`/calls/${seg(id)}/stats`);

@@ -4,7 +4,7 @@
 import type { JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { createApi } from "../api/client.js";
-import { createMediaLeg } from "../media/media-leg.js";
+import { createMediaLeg } from "../media/browser-env.js";
 import { contactKey, displayName } from "../state/address.js";
 import { activeCalls, ringingCalls } from "../state/calls.js";
 import { Drafts } from "../state/drafts.js";
@@ -12,14 +12,15 @@ import { CallBar, IncomingBanner } from "../views/calls.js";
 import { ContactList } from "../views/contact-list.js";
 import { Conversation } from "../views/conversation.js";
 import { AddContactDialog, DialDialog, LinksDialog, ManageDialog } from "../views/dialogs.js";
+import { SettingsDialog } from "../views/settings.js";
 import { SearchDialog, SignedOut, Toasts } from "../views/screens.js";
 import { TopBar } from "../views/topbar.js";
 import { createActions, errorText } from "./actions.js";
-import { useNotices, useReadMarks, useRing, useStatsPolling, useVisibility } from "./effects.js";
+import { useMediaLegs, useNotices, useReadMarks, useRing, useStatsPolling, useVisibility } from "./effects.js";
 import { Session } from "./session.js";
 import { useNow, useStore } from "./use-store.js";
 
-type Open = "dial" | "add" | "links" | "manage" | "search" | null;
+type Open = "dial" | "add" | "links" | "manage" | "search" | "settings" | null;
 
 function storage(): Storage | undefined {
   try {
@@ -43,7 +44,7 @@ export function App(): JSX.Element {
   const { actions, media, drafts, session } = useMemo(() => {
     const api = createApi();
     const drafts = new Drafts(storage());
-    const media = createMediaLeg();
+    const media = createMediaLeg(api, storage());
     const session = new Session(api, dispatch, get);
     return { actions: createActions({ api, dispatch, state: get, drafts, session, media }), media, drafts, session };
   }, []);
@@ -57,6 +58,7 @@ export function App(): JSX.Element {
   useRing(s);
   useStatsPolling(s, actions);
   useVisibility(dispatch);
+  useMediaLegs(s, media);
 
   if (s.connection.state === "signed-out") return <SignedOut />;
   const selected = s.contacts.find((c) => contactKey(c) === s.selected);
@@ -65,7 +67,7 @@ export function App(): JSX.Element {
   const open = (key: string) => void actions.open(key).catch((e) => toast(errorText(e)));
   return (
     <div class={`app ${selected ? "show-chat" : "show-list"}`} onKeyDown={(e) => e.key === "Escape" && !dialog && selected && window.matchMedia("(max-width: 719px)").matches && void actions.open(null)}>
-      <TopBar s={s} actions={actions} onDial={() => setDialog("dial")} toast={toast} />
+      <TopBar s={s} actions={actions} onDial={() => setDialog("dial")} onSettings={() => setDialog("settings")} toast={toast} />
       <div class="calls-area">
         {ringing.map((e) => <IncomingBanner key={e.call.id} e={e} contacts={s.contacts} actions={actions} toast={toast} />)}
         {active.map((e) => <CallBar key={e.call.id} e={e} contacts={s.contacts} now={now} actions={actions} media={media} toast={toast} onOpen={open} />)}
@@ -79,6 +81,7 @@ export function App(): JSX.Element {
           : <section class="chat empty-chat" aria-label="No conversation open"><p>{s.contacts.length ? "Pick a contact to chat or call." : "Add a contact to start."}</p></section>}
       </main>
       {dialog === "dial" && <DialDialog onClose={() => setDialog(null)} actions={actions} contacts={s.contacts} />}
+      {dialog === "settings" && <SettingsDialog onClose={() => setDialog(null)} media={media} />}
       {dialog === "add" && <AddContactDialog onClose={() => setDialog(null)} actions={actions} />}
       {dialog === "links" && selected && <LinksDialog onClose={() => setDialog(null)} actions={actions} c={selected} />}
       {dialog === "manage" && selected && <ManageDialog onClose={() => setDialog(null)} actions={actions} c={selected} />}

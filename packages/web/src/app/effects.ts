@@ -1,7 +1,9 @@
 // The app's side effects on state changes: notices (browser notifications,
 // "free now", dial then), read marks for the open conversation, the ring
-// tone, statistics polling every 2 s while a call is up, tab visibility.
-import { useEffect, useRef } from "preact/hooks";
+// tone, statistics polling every 2 s while a call is up, tab visibility,
+// and the page's media legs (re-render on their changes, closed when calls end).
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { MediaLeg } from "../media/media-leg.js";
 import { contactKey, displayName } from "../state/address.js";
 import { ringingCalls } from "../state/calls.js";
 import { timelineOf, type Action, type AppState } from "../state/store.js";
@@ -74,4 +76,12 @@ export function useVisibility(dispatch: (a: Action) => void): void {
     document.addEventListener("visibilitychange", f);
     return () => document.removeEventListener("visibilitychange", f);
   }, []);
+}
+
+/** Renders again when a call's media changes; closes the legs of calls that ended. */
+export function useMediaLegs(s: AppState, media: MediaLeg): void {
+  const [, setTick] = useState(0);
+  useEffect(() => media.subscribe(() => setTick((t) => t + 1)), [media]);
+  const ids = Object.keys(s.calls).join(",");
+  useEffect(() => media.keep(ids ? ids.split(",") : []), [ids]);
 }

@@ -1,6 +1,6 @@
 // Calls: the incoming-call banner (answer / decline, ring tone) and the
-// in-call bar (timer, mute placeholder, hold/resume, DTMF keypad, blind
-// transfer, hang-up, live statistics).
+// in-call bar (timer, mute, camera, hold/resume, DTMF keypad, blind
+// transfer, hang-up, live statistics, where the audio is: call-media.tsx).
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { ContactView, StreamStats } from "../api/types.js";
@@ -9,6 +9,7 @@ import { errorText } from "../app/actions.js";
 import type { MediaLeg } from "../media/media-leg.js";
 import { contactKey, displayName } from "../state/address.js";
 import { callPhase, callTimer, type CallEntry } from "../state/calls.js";
+import { MediaButtons, MediaLine } from "./call-media.js";
 import { Icon } from "./icons.js";
 import { Keypad } from "./keypad.js";
 
@@ -43,6 +44,8 @@ export function CallBar(p: { e: CallEntry; contacts: readonly ContactView[]; now
   const id = e.call.id;
   const act = (f: () => Promise<unknown>) => () => void f().catch((err) => p.toast(errorText(err)));
   const name = who(e, p.contacts);
+  // The peer's digits: from the page's data channel while it carries the call, else the API's dtmf events.
+  const digitsIn = p.media.view(id)?.digitsIn || e.dtmfIn;
   return (
     <div class={`callbar ${held ? "held" : ""}`} role="region" aria-label={`Call with ${name}`} data-call={id} data-state={e.call.state} data-hold={held ? "local" : e.call.hold.remote ? "remote" : "none"}>
       <div class="callbar-main">
@@ -52,7 +55,7 @@ export function CallBar(p: { e: CallEntry; contacts: readonly ContactView[]; now
           <span class="timer" aria-label="Call duration">{callTimer(e, p.now)}</span>
         </button>
         <div class="callbar-buttons">
-          <button type="button" class="icon-button" disabled={!p.media.canMute} aria-label="Mute" title={p.media.canMute ? "Mute" : p.media.muteReason}><Icon name="mic" /></button>
+          <MediaButtons e={e} media={p.media} act={act} onTakeOver={() => actions.takeOver(id)} />
           <button type="button" class="icon-button" disabled={!up} aria-pressed={held} aria-label={held ? "Resume" : "Hold"} title={held ? "Resume" : "Hold"}
             onClick={act(async () => { const ok = await actions.hold(id, !held); if (!ok) p.toast(held ? "The other side refused to resume" : "The other side refused the hold"); })}>
             <Icon name={held ? "play" : "pause"} />
@@ -62,8 +65,9 @@ export function CallBar(p: { e: CallEntry; contacts: readonly ContactView[]; now
           <button type="button" class="icon-button hangup" aria-label="Hang up" title="Hang up" onClick={act(() => actions.hangup(id))}><Icon name="hangup" /></button>
         </div>
       </div>
+      <MediaLine e={e} media={p.media} act={act} onTakeOver={() => actions.takeOver(id)} />
       {up && <StatsLine stats={e.stats?.streams} />}
-      {e.dtmfIn && <div class="dtmf-in">They pressed: <b>{e.dtmfIn}</b></div>}
+      {digitsIn && <div class="dtmf-in">They pressed: <b>{digitsIn}</b></div>}
       {pad && (
         <div class="callbar-pad">
           <output class="dtmf-sent" aria-label="Digits sent">{sentDigits || "\u00a0"}</output>

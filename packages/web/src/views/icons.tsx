@@ -20,6 +20,11 @@ const PATHS = {
   close: "M6 6l12 12M18 6L6 18",
   check: "M5 12l4 4 10-10",
   alert: "M12 8v5M12 16h.01M12 3l10 18H2z",
+  gear: "M12 9a3 3 0 1 1 0 6 3 3 0 0 1 0-6M12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1",
+  micOn: "M12 3a3 3 0 0 1 3 3v6a3 3 0 0 1-6 0V6a3 3 0 0 1 3-3M6 11a6 6 0 0 0 12 0M12 17v4",
+  camera: "M3 7h12v10H3zM15 11l6-4v10l-6-4",
+  cameraOff: "M3 7h12v10H3zM15 11l6-4v10l-6-4M3 3l18 18",
+  speaker: "M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a8 8 0 0 1 0 11",
 } as const;
 
 export type IconName = keyof typeof PATHS;

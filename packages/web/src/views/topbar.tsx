@@ -1,5 +1,5 @@
 // The top bar: who we are, our own presence (available/away/DND + status
-// text), notifications, the dial pad, and the connection state.
+// text), notifications, settings, the dial pad, and the connection state.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { OwnPresence, Show } from "../api/types.js";
@@ -16,7 +16,7 @@ const SHOWS: { show: Show; label: string }[] = [
   { show: "dnd", label: "Do not disturb" },
 ];
 
-export function TopBar(p: { s: AppState; actions: Actions; onDial(): void; toast(t: string): void }): JSX.Element {
+export function TopBar(p: { s: AppState; actions: Actions; onDial(): void; onSettings(): void; toast(t: string): void }): JSX.Element {
   const [notify, setNotify] = useState(notificationsState());
   const self = p.s.status?.self;
   const banner = connectionBanner(p.s.connection);
@@ -34,6 +34,7 @@ export function TopBar(p: { s: AppState; actions: Actions; onDial(): void; toast
         <button type="button" class="icon-button" aria-label="Enable notifications" title="Notify me of messages and calls while this tab is hidden"
           onClick={() => void askNotifications().then((r) => setNotify(r as ReturnType<typeof notificationsState>))}><Icon name="bell" /></button>
       )}
+      <button type="button" class="icon-button" aria-label="Settings" title="Settings: where call audio plays" onClick={p.onSettings}><Icon name="gear" /></button>
       <button type="button" class="button dial-open" aria-label="Open the dial pad" onClick={p.onDial}><Icon name="keypad" /> Dial</button>
       {banner && <div class={`conn-banner conn-${p.s.connection.state}`} role="status">{banner}</div>}
     </header>
