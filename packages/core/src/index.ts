@@ -25,5 +25,7 @@ export { createMediaHooks, callSources, callSinks, callFileName, type CallMediaH
 export { CallStats, type CallStatsReport, type StreamStats, type RtpStreamCounters } from "./media/index.js";
 // Browser voice (protocol.md D27, D28): a page's WebRTC leg bridged to a call.
 export { BrowserLeg, MediaError, LegSlot, type BrowserLegOptions, type CallLeg, type PayloadRelay } from "./media/index.js";
+// A call's media chosen per call, and the sound device (protocol.md D33).
+export { CallChoiceError, callMediaSpecOf, CALL_AUDIO_CHOICES, DeviceLeg, deviceCommands, type CallAudioChoice, type CallMediaSpec, type DeviceChoice, type DeviceLegOptions, type SoundDeviceSpec } from "./media/index.js";
 // The daemon checks a WAV file a user names before a call plays it.
 export { readWavFile } from "./media/wav.js";

@@ -78,6 +78,7 @@ export function watchCallKinds(inner: MediaHooks): CallKinds {
         },
       };
       if (media.sendDtmf) wrapped.sendDtmf = (digits) => media.sendDtmf!(digits);
+      if (media.choose) wrapped.choose = (spec) => media.choose!(spec);
       return wrapped;
     },
   };

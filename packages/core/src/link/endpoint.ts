@@ -169,10 +169,11 @@ export class Endpoint {
     return call;
   }
 
-  /** Answers an incoming call, with our Call-Info when the call is tied to a chat (protocol.md D3, D4). */
-  answer(call: SipCall): Promise<boolean> {
+  /** Answers an incoming call, with our Call-Info when the call is tied to a chat (protocol.md D3, D4); `mediaSpec` as for SipCall.answer. */
+  answer(call: SipCall, options: { mediaSpec?: unknown } = {}): Promise<boolean> {
     const callInfo = this.answerInfo.get(call);
-    return call.answer(callInfo ? { callInfo } : undefined);
+    const o = { ...(callInfo ? { callInfo } : {}), ...(options.mediaSpec !== undefined ? { mediaSpec: options.mediaSpec } : {}) };
+    return call.answer(Object.keys(o).length > 0 ? o : undefined);
   }
 
   /** The newest conversation with a JID, or a new one. */

@@ -27,6 +27,7 @@ import { bindCallTransport, type BindCallTransport, type CallRtpSession, type Ca
 import { bindIceCallTransport, withIce, type CallIceOptions } from "./call/call-ice.js";
 import { GatedSink, GatedSource } from "./call/gates.js";
 import { LegSlot } from "./leg/leg-slot.js";
+import { applyChoice, callMediaSpecOf, type CallAudioChoice, type DeviceChoice } from "./call/call-choice.js";
 import { CallVideo, type CallVideoOptions } from "./call/call-video.js";
 import { audioOf, decideMedia, streamIdentity, type CallSrtpMode, type MediaFailure } from "./call/negotiation.js";
 
@@ -34,6 +35,7 @@ export { DEFAULT_CALL_CODECS, type CallCodecName } from "./call/call-codecs.js";
 export { callFileName, callSinks, callSources, type CallSinkSpec, type CallSourceSpec } from "./call/call-io.js";
 export type { BindCallTransport, CallRtpSession, CallTransport } from "./call/call-transport.js";
 export type { CallSrtpMode, MediaFailure } from "./call/negotiation.js";
+export { CallChoiceError, callMediaSpecOf, CALL_AUDIO_CHOICES, type CallAudioChoice, type CallMediaSpec, type DeviceChoice } from "./call/call-choice.js";
 export { CallVideo, type BindVideoPair, type CallVideoEvents, type CallVideoOptions, type VideoPortPair } from "./call/call-video.js";
 
 export type CallDescriptor = { callId: string; direction: "outgoing" | "incoming" };
@@ -50,6 +52,10 @@ export type CallMediaOptions = {
   source?: (call: CallDescriptor) => MediaSource;
   /** Where received audio goes (default: nowhere). Finalised when the call closes. */
   sink?: (call: CallDescriptor) => MediaSink | undefined;
+  /** protocol.md D33: the audio of calls that choose none (default "wav": `source`). */
+  audio?: CallAudioChoice;
+  /** The sound device for calls choosing "device". */
+  device?: DeviceChoice;
   clock?: Clock;
   /** How often each call emits `stats`; 0 turns it off. Default 5000 ms. */
   statsIntervalMs?: number;
@@ -84,7 +90,7 @@ export class MediaNotAcceptable extends SipStatusError {
   }
 }
 
-type Resolved = Required<Omit<CallMediaOptions, "sink" | "video" | "ice">> & Pick<CallMediaOptions, "sink" | "video" | "ice">;
+type Resolved = Required<Omit<CallMediaOptions, "sink" | "video" | "device" | "ice">> & Pick<CallMediaOptions, "sink" | "video" | "device" | "ice">;
 
 /** One call's audio: SDP from sdp/, one RtpSession on a port pair kept for the call. */
 export class AudioCallMedia implements CallMedia {
@@ -110,10 +116,17 @@ export class AudioCallMedia implements CallMedia {
   ) {
     this.legs = new LegSlot(options.source(call), options.sink?.(call));
     this.legs.events.on("digit", ({ digit }) => this.queueDtmf(digit));
+    if (options.audio !== "wav") this.choose({ audio: options.audio });
     this.source = new GatedSource(this.legs.source, () => this.flow);
     this.sink = new GatedSink(this.legs.sink, () => this.flow);
     const { clock, address, rtcpIntervalMs, portRange, video } = options;
     this.video = video && options.srtp !== "required" ? new CallVideo(call, { clock, address, rtcpIntervalMs, ...video, portRange: video.portRange ?? portRange }) : undefined;
+  }
+
+  /** protocol.md D33: this call's audio (CallMediaSpec; `{}` keeps it). Throws CallChoiceError for a bad spec. */
+  choose(spec: unknown): void {
+    if (this.closed) return;
+    applyChoice(this.legs, callMediaSpecOf(spec), { callId: this.call.callId, own: () => this.options.source(this.call), device: this.options.device });
   }
 
   private bound(): Promise<CallTransport> {
@@ -306,6 +319,8 @@ export function createMediaHooks(options: CallMediaOptions = {}): CallMediaHooks
     portRange: options.portRange ?? { min: 30000, max: 30999 },
     source: options.source ?? (() => new SilenceSource(8000)),
     sink: options.sink,
+    audio: options.audio ?? "wav",
+    device: options.device,
     video: options.video,
     clock: options.clock ?? realClock,
     statsIntervalMs: options.statsIntervalMs ?? 5000,

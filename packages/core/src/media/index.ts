@@ -42,3 +42,5 @@ export * from "./leg/types.js";
 export * from "./leg/leg-slot.js";
 export * from "./webrtc/browser-leg.js";
 export * from "./webrtc/errors.js";
+export * from "./device/tools.js";
+export * from "./device/device-leg.js";

@@ -2,46 +2,40 @@
 // (protocol.md §2: one instance, both accounts). The only place that reveals
 // the passwords, and only into the client.
 import { join } from "node:path";
-import { callSinks, callSources, createLogger, createMediaHooks, type CallMediaHooks, type CusaxClientOptions, type Logger, type SqliteStore } from "@cusax/core";
+import { CALL_AUDIO_CHOICES, callSinks, callSources, createLogger, createMediaHooks, type CallAudioChoice, type CallMediaHooks, type CallMediaSpec, type CusaxClientOptions, type DeviceLeg, type Logger, type SqliteStore } from "@cusax/core";
 import { ApiError } from "../api/errors.js";
 import type { DaemonConfig } from "../config/config.js";
 
-/** What a call's audio is for (protocol.md D27): its WAV file (the default), or a browser page (silence until the page's leg attaches). */
-export type CallMediaChoice = "wav" | "browser";
+/** What a call's audio is for (protocol.md D27, D33): its WAV file, a browser page (silence until the page's leg attaches), or the sound device. */
+export type CallMediaChoice = CallAudioChoice;
 
-/** A request's `media` field: absent is "wav". */
-export function mediaChoiceOf(value: unknown): CallMediaChoice {
-  if (value === undefined || value === "wav" || value === "browser") return value ?? "wav";
-  throw new ApiError("bad-request", `media: expected "wav" or "browser", got ${JSON.stringify(value)}`);
+/** A request's `media` field: absent is undefined (the call's default: the device when media.device is set, else its WAV). */
+export function mediaChoiceOf(value: unknown): CallMediaChoice | undefined {
+  if (value === undefined || CALL_AUDIO_CHOICES.includes(value as CallMediaChoice)) return value as CallMediaChoice | undefined;
+  throw new ApiError("bad-request", `media: expected "wav", "browser" or "device", got ${JSON.stringify(value)}`);
 }
 
-/** Chooses what each call plays: the file asked for with the call, else the configured one, else silence. */
+/**
+ * DECISION(protocol.md D33): each call's media choice, made from its own
+ * request and carried with the call (SipUserAgent call()/answer() `mediaSpec`);
+ * nothing is handed over between requests. Absent `media`: a placed call gets
+ * the default (media.device set: the device; else `play`, media.play or
+ * silence), an answered call keeps what it has.
+ */
 export class PlayChoice {
-  private next: string | undefined;
-  private nextMedia: CallMediaChoice = "wav";
-  /** How to silence each running call's own source (a call answered for a page). */
-  private readonly silencers = new Map<string, () => void>();
-  constructor(private readonly fallback: string | undefined) {}
-  /** The file (or, for "browser", silence) for the next call created (an outgoing call asks just before dialling). */
-  once(path: string | undefined, media: CallMediaChoice = "wav"): void {
-    this.next = path;
-    this.nextMedia = media;
+  private device = false;
+  /** `configuredPlay` (media.play) is played by the hooks themselves (mediaHooksOf); kept for the callers' shape. */
+  constructor(readonly configuredPlay?: string) {}
+  /** Whether calls may choose "device" (media.device is set); mediaHooksOf tells. */
+  allowDevice(on: boolean): void {
+    this.device = on;
   }
-  take(): string | undefined {
-    const p = this.nextMedia === "browser" ? undefined : (this.next ?? this.fallback);
-    this.next = undefined;
-    this.nextMedia = "wav";
-    return p;
-  }
-  follow(callId: string, silence: () => void): void {
-    this.silencers.set(callId, silence);
-  }
-  forget(callId: string): void {
-    this.silencers.delete(callId);
-  }
-  /** A call answered for a page: its own source goes silent until the page's leg attaches. */
-  forBrowser(callId: string): void {
-    this.silencers.get(callId)?.();
+  /** The spec for a call from a request's `media` and `play` (400 for a bad choice or "device" without media.device). */
+  specOf(media: unknown, play?: string): CallMediaSpec {
+    const audio = mediaChoiceOf(media);
+    if (audio === "device" && !this.device) throw new ApiError("bad-request", 'media: "device" needs a sound device in the config (media.device: {"tool": "pulse"} or {"tool": "alsa"})');
+    if (audio === "browser" || audio === "device") return { audio };
+    return { ...(audio ? { audio } : {}), ...(play !== undefined ? { play } : {}) };
   }
 }
 
@@ -52,25 +46,30 @@ export function recordingsDir(config: DaemonConfig): string {
 /** What the log says when media.srtp "required" refuses a plain offer (answered 488, RFC 3261 §13.3.1.3). */
 export const SRTP_REFUSED = "SRTP is required (media.srtp) but the offer has no a=crypto";
 
+/** The device legs' warnings (a tool missing or dead, naming media.device) go to the log. */
+function watchDevice(leg: DeviceLeg, callId: string, media: Logger): void {
+  leg.events.on("started", () => media.info("sound device started", { callId, tool: leg.spec.tool }));
+  leg.events.on("warning", (w) => media.warn(w.message, { callId, command: w.command }));
+}
+
 export function mediaHooksOf(config: DaemonConfig, play: PlayChoice, log: Logger = createLogger({ scope: "daemon", level: config.log.level })): CallMediaHooks {
-  const silence = callSources({ kind: "silence" });
-  const sink = callSinks({ kind: "wav", dir: recordingsDir(config) });
+  const media = log.child("media");
+  const device = config.media.device;
+  play.allowDevice(device !== undefined);
   const hooks = createMediaHooks({
     ...(config.media.address ? { address: config.media.address } : {}),
     srtp: config.media.srtp,
-    source: (call) => {
-      const file = play.take();
-      return file ? callSources({ kind: "wav", path: file, loop: true })(call) : silence(call);
-    },
-    sink,
+    source: config.media.play ? callSources({ kind: "wav", path: config.media.play, loop: true }) : callSources({ kind: "silence" }),
+    sink: callSinks({ kind: "wav", dir: recordingsDir(config) }),
+    audio: device ? "device" : "wav",
+    ...(device ? { device: { spec: device, onLeg: (leg: DeviceLeg, callId: string) => watchDevice(leg, callId, media) } } : {}),
+    // protocol.md D32: VP8 only for calls that ask (call-media-book.ts turns it on), carried by a browser leg.
+    video: { legs: true },
   });
-  const media = log.child("media");
   return {
     events: hooks.events,
     create(call) {
       const m = hooks.create(call);
-      play.follow(call.callId, () => m.legs.silence());
-      m.events.on("closed", () => play.forget(call.callId));
       const answer = m.answer.bind(m);
       m.answer = (offer, direction) => answer(offer, direction).catch((err: unknown) => {
         if ((err as { failure?: string }).failure === "srtp-required") media.warn(SRTP_REFUSED, { callId: call.callId });

@@ -4,7 +4,6 @@ import { existsSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { readWavFile, type SipCall } from "@cusax/core";
 import { ApiError } from "../api/errors.js";
-import { mediaChoiceOf, type CallMediaChoice } from "./client-options.js";
 import type { Router } from "../api/router.js";
 import { findCall, isJid, isSipAddress, objectBody, requireJid, stringField, type RouteDeps } from "./deps.js";
 import { callView, messageView } from "./views.js";
@@ -57,11 +56,12 @@ function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<strin
   if (play !== undefined && !(isAbsolute(play) && existsSync(play))) throw new ApiError("bad-request", `play: no such file (an absolute path to a WAV file): "${play}"`);
   if (play !== undefined) checkWav(play);
   if (deps.client.sip.registrationState !== "registered") throw new ApiError("unavailable", `the SIP account is ${deps.client.sip.registrationState}, not registered`);
-  // docs/api.md "Browser voice": media "browser" starts with silence until the page's leg attaches.
-  deps.play.once(play, mediaChoiceOf(body.media));
+  // protocol.md D33: the call's media choice goes with it ("browser": silence until the page's leg attaches).
+  const spec = deps.play.specOf(body.media, play);
+  const options = Object.keys(spec).length > 0 ? { mediaSpec: spec } : {};
   try {
     if (isSipAddress(to)) {
-      const call = deps.client.call(to);
+      const call = deps.client.call(to, options);
       deps.placed(call);
       // A dialled call to a known contact is tied to a conversation (protocol.md D15): say which.
       const conversationId = deps.store.findCallBySipCallId(call.id)?.conversationId;
@@ -69,25 +69,23 @@ function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<strin
     }
     // protocol.md §5: a call from the chat carries the conversation's thread.
     const conversation = deps.client.conversationWith(to.toLowerCase());
-    const call = deps.client.callFromConversation(conversation.id);
+    const call = deps.client.callFromConversation(conversation.id, options);
     deps.placed(call);
     return { conversationId: conversation.id, call: callView(call, deps.recordings) };
   } catch (err) {
     throw new ApiError("conflict", `cannot call ${to}: ${(err as Error).message}`);
-  } finally {
-    deps.play.once(undefined);
   }
 }
 
-/** The answer's optional JSON body `{media}`; no body answers as before ("wav"). */
-function answeredFor(json: () => unknown): CallMediaChoice {
+/** The answer's optional JSON body `{media}`; no body (or no `media`) keeps the call's media. */
+function answeredFor(json: () => unknown): unknown {
   let body: unknown;
   try {
     body = json();
   } catch {
-    return "wav";
+    return undefined;
   }
-  return mediaChoiceOf(body && typeof body === "object" ? (body as Record<string, unknown>).media : undefined);
+  return body && typeof body === "object" ? (body as Record<string, unknown>).media : undefined;
 }
 
 function callControls(router: Router, deps: RouteDeps): void {
@@ -96,8 +94,8 @@ function callControls(router: Router, deps: RouteDeps): void {
     .add("POST", "/calls/:id/answer", async ({ params, json }) => {
       const call = findCall(deps, params.id!);
       if (call.direction !== "incoming") throw new ApiError("conflict", "only an incoming call can be answered");
-      if (answeredFor(json) === "browser") deps.play.forBrowser(call.id);
-      return { answered: await deps.client.answer(call), call: view(call) };
+      const spec = deps.play.specOf(answeredFor(json));
+      return { answered: await deps.client.answer(call, Object.keys(spec).length > 0 ? { mediaSpec: spec } : {}), call: view(call) };
     })
     .add("POST", "/calls/:id/hangup", ({ params }) => {
       const call = findCall(deps, params.id!);

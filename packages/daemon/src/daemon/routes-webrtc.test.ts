@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MediaStreamTrack, RTCPeerConnection } from "werift";
 import { createMediaHooks, type CusaxClient, type SqliteStore } from "@cusax/core";
 import { Router, type ApiRequest } from "../api/router.js";
-import { mediaChoiceOf, PlayChoice } from "./client-options.js";
+import { PlayChoice } from "./client-options.js";
 import type { RouteDeps } from "./deps.js";
 import { addWebrtcRoutes } from "./routes-webrtc.js";
 
@@ -60,23 +60,4 @@ describe("browser-leg routes", () => {
     await media.close();
     expect(await send(r, "POST", "/calls/c1/webrtc", { sdp: await pageOffer() })).toMatchObject({ status: 409 });
   }, 60_000);
-});
-
-describe("the per-call media choice", () => {
-  it("a browser call plays no file; an answer for a page silences the call's own source; bad choices are refused", () => {
-    const play = new PlayChoice("/configured.wav");
-    play.once("/asked.wav", "browser");
-    expect(play.take()).toBeUndefined();
-    expect(play.take()).toBe("/configured.wav");
-    play.once(undefined, mediaChoiceOf(undefined));
-    expect(play.take()).toBe("/configured.wav");
-    const silenced: string[] = [];
-    play.follow("c1", () => void silenced.push("c1"));
-    play.forBrowser("c1");
-    play.forBrowser("c2");
-    play.forget("c1");
-    play.forBrowser("c1");
-    expect(silenced).toEqual(["c1"]);
-    expect(() => mediaChoiceOf("speaker")).toThrow(/media/);
-  });
 });

@@ -78,3 +78,50 @@ describe("LegSlot", () => {
     expect((slot.leg as ReturnType<typeof fakeLeg>).digits).toEqual(["5"]);
   });
 });
+
+describe("LegSlot: the home leg and the call's own source (D33)", () => {
+  it("keeps the home leg in the slot, lets another leg take over, and brings it back when that one is released", () => {
+    const slot = new LegSlot(new ToneSource(8000, 1000), undefined);
+    const homes: ReturnType<typeof fakeLeg>[] = [];
+    slot.setHome(() => {
+      const leg = fakeLeg();
+      homes.push(leg);
+      return leg;
+    });
+    expect(slot.atHome).toBe(true);
+    const page = fakeLeg();
+    slot.attach(page);
+    expect(homes[0]!.closed).toEqual(["replaced"]);
+    expect(slot.atHome).toBe(false);
+    const second = fakeLeg();
+    slot.attach(second); // a second page replaces the first: no home leg in between
+    expect(homes.length).toBe(1);
+    second.close("silent"); // the page went away
+    expect(homes.length).toBe(2);
+    expect(slot.leg).toBe(homes[1]);
+    slot.setHome(undefined);
+    expect(homes[1]!.closed).toEqual(["released"]);
+    expect(slot.leg).toBeUndefined();
+  });
+
+  it("does not bring the home leg back when the call ends", () => {
+    const slot = new LegSlot(new ToneSource(8000, 1000), undefined);
+    let made = 0;
+    slot.setHome(() => (made++, fakeLeg()));
+    slot.attach(fakeLeg());
+    slot.close();
+    expect(made).toBe(1);
+    expect(slot.leg).toBeUndefined();
+  });
+
+  it("follows the own source's rate until the SIP leg reads, then resamples later sources to it", () => {
+    const slot = new LegSlot(new ToneSource(8000, 1000), undefined);
+    slot.setOwn(new ToneSource(48000, 440));
+    expect(slot.source.sampleRate).toBe(48000);
+    expect(slot.source.read()?.length).toBe(960);
+    slot.setOwn(new ToneSource(8000, 440));
+    expect(slot.source.sampleRate).toBe(48000);
+    expect(slot.source.read()?.length).toBe(960);
+    expect(peak(slot.source.read())).toBeGreaterThan(1000);
+  });
+});

@@ -4,11 +4,15 @@
 // attaches, is replaced by another, is closed). Without a leg the call plays
 // its own source (the WAV file or silence); once a leg has been released the
 // call sends silence: what was playing before the page is not resumed.
+// DECISION(protocol.md D33): a call may have a home leg (the sound device):
+// it is in the slot unless another leg (a page) took over, and comes back
+// when that one is released. The slot's rate follows the call's own source
+// until the SIP leg first reads; later sources are resampled to it.
 import type { MediaFlow } from "../../sdp/index.js";
 import { Emitter } from "../../util/events.js";
 import type { AudioCodec } from "../codecs/codec.js";
 import { Resampler } from "../resampler.js";
-import { SilenceSource, type MediaSink, type MediaSource } from "../source.js";
+import { ResampledSource, SilenceSource, type MediaSink, type MediaSource } from "../source.js";
 import type { CallLeg, PayloadRelay } from "./types.js";
 
 export type LegSlotEvents = {
@@ -25,6 +29,10 @@ export class LegSlot {
   private current: Current | undefined;
   private fallback: MediaSource;
   private flowNow: MediaFlow = { send: false, recv: false };
+  private rate: number;
+  private rateFixed = false;
+  private home: (() => CallLeg) | undefined;
+  private homeLeg: CallLeg | undefined;
   /** The SIP session's encoding (lower case), once one runs. */
   private codec: string | undefined;
   readonly source: MediaSource;
@@ -32,7 +40,8 @@ export class LegSlot {
 
   constructor(own: MediaSource, ownSink: MediaSink | undefined) {
     this.fallback = own;
-    this.source = slotSource(this, own.sampleRate, own.frameMs);
+    this.rate = own.sampleRate;
+    this.source = slotSource(this, () => this.rate, own.frameMs);
     this.sink = slotSink(this, ownSink);
   }
 
@@ -42,7 +51,7 @@ export class LegSlot {
 
   /** Puts `leg` in the slot; a leg already there is closed ("replaced"). */
   attach(leg: CallLeg): void {
-    this.release("replaced");
+    this.drop("replaced");
     const src = leg.source;
     const offs = [
       leg.events.on("ended", ({ reason }) => {
@@ -63,18 +72,54 @@ export class LegSlot {
 
   /** From now on the call's own source is silence (a call placed or answered for a page that has not attached yet). */
   silence(): void {
-    this.fallback = new SilenceSource(this.source.sampleRate, this.source.frameMs);
+    this.setOwn(new SilenceSource(this.rate, this.source.frameMs));
   }
 
-  /** Closes the current leg, if any; the call goes on with silence. */
+  /** The call's own source from now on (what plays without a leg); the slot's rate follows it until the first read. */
+  setOwn(own: MediaSource): void {
+    if (!this.rateFixed && own.sampleRate !== this.rate) {
+      this.rate = own.sampleRate;
+      const c = this.current;
+      const src = c?.leg.source;
+      if (c) c.toCall = src && src.sampleRate !== this.rate ? new Resampler(src.sampleRate, this.rate) : undefined;
+    }
+    this.fallback = own.sampleRate === this.rate ? own : new ResampledSource(own, this.rate);
+  }
+
+  /** The leg made by `make` sits in the slot whenever no other leg does (undefined: no home leg; a home leg in the slot is released). */
+  setHome(make: (() => CallLeg) | undefined): void {
+    this.home = make;
+    if (!make && this.homeLeg && this.current?.leg === this.homeLeg) this.drop("released");
+    if (make && !this.current) this.goHome();
+  }
+
+  /** The home leg, when one is set and in the slot. */
+  get atHome(): boolean {
+    return this.homeLeg !== undefined && this.current?.leg === this.homeLeg;
+  }
+
+  /** Closes the current leg, if any; the call goes on with silence, or with its home leg. */
   release(reason = "released"): void {
+    const dropped = this.drop(reason);
+    if (dropped && dropped !== this.homeLeg && reason !== "call-ended") this.goHome();
+  }
+
+  private goHome(): void {
+    if (!this.home) return;
+    const leg = this.home();
+    this.homeLeg = leg;
+    this.attach(leg);
+  }
+
+  private drop(reason: string): CallLeg | undefined {
     const c = this.current;
-    if (!c) return;
+    if (!c) return undefined;
     this.current = undefined;
     c.off();
-    this.fallback = new SilenceSource(this.source.sampleRate, this.source.frameMs);
+    this.fallback = new SilenceSource(this.rate, this.source.frameMs);
     c.leg.close(reason);
     this.events.emit("released", { kind: c.leg.kind, reason });
+    return c.leg;
   }
 
   /** The relay for the SIP leg's codec, when the leg runs the same one (asked each time: the codec may change). */
@@ -84,10 +129,11 @@ export class LegSlot {
 
   /** The next frame towards the SIP peer (slot source). */
   read(): Int16Array | undefined {
+    this.rateFixed = true;
     const c = this.current;
     if (!c) return this.fallback.read();
     const frame = c.leg.source?.read();
-    if (!frame) return new Int16Array(Math.round((this.source.frameMs * this.source.sampleRate) / 1000));
+    if (!frame) return new Int16Array(Math.round((this.source.frameMs * this.rate) / 1000));
     return c.toCall ? c.toCall.process(frame) : frame;
   }
 
@@ -120,12 +166,19 @@ export class LegSlot {
   }
 
   close(): void {
-    this.release("call-ended");
+    this.home = undefined;
+    this.drop("call-ended");
   }
 }
 
-function slotSource(slot: LegSlot, sampleRate: number, frameMs: number): MediaSource {
-  return { sampleRate, frameMs, read: () => slot.read() };
+function slotSource(slot: LegSlot, rate: () => number, frameMs: number): MediaSource {
+  return {
+    get sampleRate() {
+      return rate();
+    },
+    frameMs,
+    read: () => slot.read(),
+  };
 }
 
 function slotSink(slot: LegSlot, own: MediaSink | undefined): MediaSink {

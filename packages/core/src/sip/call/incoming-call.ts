@@ -17,6 +17,8 @@ export type AnswerOptions = {
   /** Call-Info values for the 18x / 200 (RFC 6993), written as given. */
   callInfo?: readonly string[];
   headers?: ReadonlyArray<readonly [string, string]>;
+  /** Handed to the media's choose() before the answer is made (e.g. @cusax/core's CallMediaSpec). */
+  mediaSpec?: unknown;
 };
 
 export class IncomingCall extends Call {
@@ -90,6 +92,7 @@ export class IncomingCall extends Call {
     const offer = this.remoteOffer;
     let sdp: string;
     try {
+      if (options.mediaSpec !== undefined) this.media.choose?.(options.mediaSpec);
       sdp = offer !== undefined ? await this.media.answer(offer, "sendrecv") : await this.media.offer("sendrecv");
     } catch (err) {
       this.ctx.log.warn("could not answer the offer", { error: String(err) });

@@ -23,6 +23,8 @@ export type OutgoingCallOptions = {
   headers?: ReadonlyArray<readonly [string, string]>;
   /** This call's media; by default the context's hooks make one. */
   media?: CallMedia;
+  /** Handed to the media's choose() as the call is made (e.g. @cusax/core's CallMediaSpec). */
+  mediaSpec?: unknown;
 };
 
 export class OutgoingCall extends Call {
@@ -49,6 +51,7 @@ export class OutgoingCall extends Call {
     // uses the temp-gruu as Contact for its whole dialog, never the pub-gruu.
     const own = options.privacy ? { ...ctx, contact: () => ctx.anonymousContact() } : ctx;
     super(own, callId, options.media ?? ctx.media.create({ callId, direction: "outgoing" }));
+    if (options.mediaSpec !== undefined) this.media.choose?.(options.mediaSpec);
     this.target = parseUri(target);
     this.digest = ctx.newDigest();
     this.sm.events.on("state", (change) => this.emit("state", change));

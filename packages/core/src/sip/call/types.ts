@@ -19,6 +19,8 @@ export interface CallMedia {
   sendDtmf?(digits: string): void | Promise<void>;
   /** The call ended: stop sending, release ports. */
   close(): void | Promise<void>;
+  /** The application's per-call media choice (OutgoingCallOptions/AnswerOptions `mediaSpec`), opaque to sip/. */
+  choose?(spec: unknown): void;
 }
 
 export type MediaHooks = {
