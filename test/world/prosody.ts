@@ -77,9 +77,11 @@ export type ProsodyOptions = {
   vcard?: "both" | "temp-only";
   /** XEP-0215 via mod_turn_external: a TURN server sharing `secret` with coturn's static-auth-secret. */
   turnExternal?: { secret: string; host: string; port: number };
+  /** c2s (STARTTLS and direct TLS) on ::1 as well as 127.0.0.1, the same ports (IPv6 world tests). */
+  ipv6?: boolean;
 };
 
-function config(dir: string, domain: string, ports: Prosody["ports"], vcard: "both" | "temp-only", turn?: ProsodyOptions["turnExternal"]): string {
+function config(dir: string, domain: string, ports: Prosody["ports"], vcard: "both" | "temp-only", turn?: ProsodyOptions["turnExternal"], ipv6 = false): string {
   const vcardModules = vcard === "both" ? `"vcard4"; "vcard_legacy";` : `"vcard";`;
   const turnModule = turn ? `"turn_external";` : "";
   const turnOptions = turn ? `turn_external_secret = "${turn.secret}"\nturn_external_host = "${turn.host}"\nturn_external_port = ${turn.port}\n` : "";
@@ -90,7 +92,7 @@ pidfile = "${dir}/prosody.pid"
 data_path = "${dir}/data"
 certificates = "${dir}/certs"
 log = { debug = "${dir}/prosody.log"; error = "*console" }
-interfaces = { "${LOOPBACK}" }
+interfaces = { "${LOOPBACK}"${ipv6 ? `, "::1"` : ""} }
 c2s_ports = { ${ports.c2s} }
 c2s_direct_tls_ports = { ${ports.directTls} }
 s2s_ports = { }
@@ -129,7 +131,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const [c2s, directTls, http] = (await freePorts(3)) as [number, number, number];
   const ports = { c2s, directTls, http };
   const cfg = join(dir, "prosody.cfg.lua");
-  writeFileSync(cfg, config(dir, domain, ports, options.vcard ?? "both", options.turnExternal));
+  writeFileSync(cfg, config(dir, domain, ports, options.vcard ?? "both", options.turnExternal, options.ipv6 ?? false));
   const logFile = join(dir, "prosody.log");
   const users: Record<string, XmppUser> = {};
 

@@ -1,10 +1,12 @@
 // World: RFC 5118 / RFC 4566 §5.7 IPv6 on ::1: our SipUserAgent and baresip register at Kamailio over
 // [::1] (UDP, TCP, TLS), call each other, and the audio runs both ways on IPv6 RTP sockets with
 // c=IN IP6 ::1 (tones checked at both ends); the wire shows bracketed hosts in Via and Contact.
+// And our XMPP client logs in to Prosody at [::1].
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dominantFrequency } from "../../../packages/core/src/media/index.js";
-import { audioStat, makeTone, makeWorldDir, removeWorldDir, startBaresip, startKamailio, until, useCleanup } from "../index.js";
+import { audioStat, makeTone, makeWorldDir, removeWorldDir, startBaresip, startKamailio, startProsody, until, useCleanup } from "../index.js";
+import { makeClient } from "../xmpp/helpers.js";
 import { nextIncoming, reach } from "./call-kit.js";
 import { startAgent6 } from "./ipv6-kit.js";
 
@@ -74,3 +76,18 @@ for (const transport of ["udp", "tcp", "tls"] as const) {
     });
   });
 }
+
+describe("XMPP over ::1 (RFC 6120 §3.2: the server's address is IPv6)", () => {
+  for (const kind of ["starttls", "tls"] as const) {
+    it(`logs in to Prosody at [::1] (${kind === "tls" ? "direct TLS" : "STARTTLS"}) and binds a resource`, async () => {
+      const prosody = track(await startProsody({ users: ["alice"], label: `ipv6-xmpp-${kind}`, ipv6: true }));
+      const port = kind === "tls" ? prosody.ports.directTls : prosody.ports.c2s;
+      const client = makeClient(prosody, "alice", { service: `${kind === "tls" ? "xmpps" : "xmpp"}://[::1]:${port}` });
+      track({ stop: () => client.stop() });
+      const { jid } = await client.start();
+      expect(jid).toMatch(/^alice@example\.test\//);
+      // Prosody saw the session come from ::1 (not from 127.0.0.1).
+      await until("Prosody to log a c2s connection from ::1", () => /connection.*\[?::1\]?/i.test(prosody.log()), { timeoutMs: 20_000 });
+    });
+  }
+});
