@@ -19,6 +19,7 @@ let token: string;
 let dir: string;
 let session: string;
 const seen: string[] = [];
+const internals: { method: string; path: string; message: string }[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "cusax-api-errors-"));
@@ -37,7 +38,7 @@ beforeAll(async () => {
     .add("GET", "/bug", () => {
       throw new Error("a bug with a secret path /home/x");
     });
-  api = await startApiServer(router, { host: "127.0.0.1", port: 0, web: { dir: join(dir, "no-web"), signIn } });
+  api = await startApiServer(router, { host: "127.0.0.1", port: 0, web: { dir: join(dir, "no-web"), signIn }, onInternalError: (err, where) => internals.push({ ...where, message: (err as Error).message }) });
 });
 afterAll(async () => {
   await api.close();
@@ -126,5 +127,7 @@ describe("the API's error table over HTTP", () => {
     const r = await ask("GET", "/bug");
     expect([r.status, r.body.error?.code]).toEqual([500, "internal"]);
     expect(r.body.error?.message).not.toContain("/home/x");
+    // ... and the daemon's log gets the error itself.
+    expect(internals).toEqual([{ method: "GET", path: "/bug", message: "a bug with a secret path /home/x" }]);
   });
 });

@@ -33,6 +33,8 @@ export type ApiServerOptions = {
   host: "127.0.0.1" | "::1";
   port: number;
   log?: RequestLog;
+  /** A route's bug (answered 500 "internal"): the error goes to the daemon's log, never to the client. */
+  onInternalError?: (err: unknown, where: { method: string; path: string }) => void;
   /** Serving the web app and browser sign-in; without it only the Bearer token works. */
   web?: WebOptions;
   /** Event stream heartbeat (default 15 s) and replay buffer size (default 500). */
@@ -130,6 +132,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: Ctx): Promi
     return 200;
   }
   const out = await ctx.router.handle(apiReq);
+  if (out.internal !== undefined) ctx.options.onInternalError?.(out.internal, { method, path: url.pathname });
   sendJson(res, out.status, out.body);
   return out.status;
 }

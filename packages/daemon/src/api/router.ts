@@ -16,7 +16,8 @@ export type ApiRequest = {
   body: Uint8Array;
 };
 
-export type ApiResponse = { status: number; body: unknown };
+/** `internal`: the error behind a 500, for the daemon's log only (the client sees "internal error"). */
+export type ApiResponse = { status: number; body: unknown; internal?: unknown };
 
 /** How the request proved who it is. */
 export type AuthKind = "bearer" | "cookie";
@@ -85,7 +86,7 @@ export class Router {
       return { status: req.method === "POST" ? 201 : 200, body: body ?? { ok: true } };
     } catch (err) {
       const api = err instanceof ApiError ? err : new ApiError("internal", "internal error; see the daemon log");
-      return { status: api.status, body: api.toBody() };
+      return { status: api.status, body: api.toBody(), ...(err instanceof ApiError ? {} : { internal: err }) };
     }
   }
 }
