@@ -36,6 +36,11 @@ export type SipUserAgentOptions = {
   clock?: Clock;
   logger?: Logger;
   mediaHooks: MediaHooks;
+  /**
+   * RFC 5626 §4.4: the outbound flow keep-alive interval in ms (CRLF on TCP/TLS, OPTIONS on UDP); it must
+   * be below the NAT's UDP binding time-out. Default 30 s; 0 turns keep-alives off.
+   */
+  keepAliveMs?: number;
   /** Where we listen (default 0.0.0.0, any free port) and the host we advertise. */
   listen?: { host?: string; port?: number; advertise?: string };
   /** REGISTER on start (default true) and for how long (s). */
@@ -193,6 +198,7 @@ export class SipUserAgent {
       transactions: this.core.layer, transport: this.transport, clock, aor: serializeUri({ ...aor, params: new Map(), headers: [] }),
       target: this.proxy, instanceId: o.instanceId, credentials, expires: o.expires, route: [route],
       displayName: o.displayName, userAgent: o.userAgent, log: this.log,
+      ...(o.keepAliveMs !== undefined && { keepAliveMs: o.keepAliveMs }),
     });
     registration.events.on("state", (s) => this.events.emit("registration", s));
     // D23: a new GRUU is probed first, so listeners see only what we may publish.

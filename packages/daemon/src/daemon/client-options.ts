@@ -57,7 +57,7 @@ export function mediaHooksOf(config: DaemonConfig, play: PlayChoice, log: Logger
   const device = config.media.device;
   play.allowDevice(device !== undefined);
   const hooks = createMediaHooks({
-    ...(config.media.address ? { address: config.media.address } : {}),
+    ...(mediaAddressOf(config) ? { address: mediaAddressOf(config) } : {}),
     srtp: config.media.srtp,
     source: config.media.play ? callSources({ kind: "wav", path: config.media.play, loop: true }) : callSources({ kind: "silence" }),
     sink: callSinks({ kind: "wav", dir: recordingsDir(config) }),
@@ -82,11 +82,24 @@ export function mediaHooksOf(config: DaemonConfig, play: PlayChoice, log: Logger
 
 const hostOf = (uri: string): string | undefined => /^sips?:(?:[^@]*@)?(\[[^\]]+\]|[^:;>]+)/.exec(uri)?.[1];
 
+/** A loopback proxy is reached from loopback (::1 for "[::1]"); otherwise listen everywhere (undefined). */
+export function sipListenHost(config: DaemonConfig): string | undefined {
+  const proxyHost = config.sip.proxy ? hostOf(config.sip.proxy) : undefined;
+  if (config.sip.listenHost) return config.sip.listenHost;
+  if (proxyHost === "[::1]") return "::1";
+  return proxyHost === "127.0.0.1" || proxyHost === "localhost" ? "127.0.0.1" : undefined;
+}
+
+/** DECISION(protocol.md D37): media.address, else the SIP listen address when it is one IPv6 address (the call's family follows SIP's). */
+export function mediaAddressOf(config: DaemonConfig): string | undefined {
+  if (config.media.address) return config.media.address;
+  const sip = sipListenHost(config);
+  return sip && sip.includes(":") && sip !== "::" ? sip : undefined;
+}
+
 export function clientOptionsOf(config: DaemonConfig, store: SqliteStore, mediaHooks: CallMediaHooks, ca: string[]): CusaxClientOptions {
   const [username = "", domain = ""] = config.xmpp.jid.split("@");
-  const proxyHost = config.sip.proxy ? hostOf(config.sip.proxy) : undefined;
-  // A loopback proxy is reached from loopback; otherwise listen everywhere.
-  const listenHost = config.sip.listenHost ?? (proxyHost === "127.0.0.1" || proxyHost === "localhost" ? "127.0.0.1" : undefined);
+  const listenHost = sipListenHost(config);
   return {
     store,
     xmpp: {
@@ -99,6 +112,7 @@ export function clientOptionsOf(config: DaemonConfig, store: SqliteStore, mediaH
       transport: config.sip.transport, mediaHooks,
       ...(config.sip.proxy ? { outboundProxy: config.sip.proxy } : {}),
       ...(listenHost ? { listen: { host: listenHost } } : {}),
+      ...(config.sip.keepAliveSeconds !== undefined ? { keepAliveMs: config.sip.keepAliveSeconds * 1000 } : {}),
       ...(ca.length > 0 ? { ca } : {}),
     },
     ...(config.sip.tel ? { tel: config.sip.tel } : {}),

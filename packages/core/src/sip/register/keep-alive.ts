@@ -28,6 +28,7 @@ export class KeepAlive {
 
   start(): void {
     this.stop();
+    if (this.o.intervalMs <= 0) return; // keep-alives turned off
     this.running = true;
     this.schedule();
   }

@@ -78,7 +78,7 @@ export type RegistrationOptions = {
   /** Route header values (e.g. "<sip:proxy.example;lr>") for an outbound proxy. */
   route?: readonly string[];
   userAgent?: string;
-  /** RFC 5626 §4.4.1 keep-alive interval (default 30 s) and pong time-out (10 s). */
+  /** RFC 5626 §4.4.1 keep-alive interval (default 30 s; 0: none) and pong time-out (10 s). */
   keepAliveMs?: number;
   pongTimeoutMs?: number;
   backoff?: Partial<BackoffConfig>;
