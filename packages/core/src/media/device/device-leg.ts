@@ -43,7 +43,8 @@ export class DeviceLeg implements CallLeg {
   private readonly speaker: ToolProcess;
   private readonly queue: Buffer[] = [];
   private readonly maxQueue: number;
-  private stopped: Promise<void> = Promise.resolve();
+  private markStopped: () => void = () => undefined;
+  private readonly stopped = new Promise<void>((r) => (this.markStopped = r));
   started = false;
   closed = false;
   endReason: string | undefined;
@@ -106,11 +107,11 @@ export class DeviceLeg implements CallLeg {
     this.closed = true;
     this.endReason = reason;
     this.queue.length = 0;
-    this.stopped = Promise.all([this.mic.stop(), this.speaker.stop()]).then(() => undefined);
+    void Promise.all([this.mic.stop(), this.speaker.stop()]).then(() => this.markStopped());
     this.events.emit("ended", { reason });
   }
 
-  /** Resolves once both tools have exited (after close). */
+  /** Resolves once the leg was closed and both tools have exited. */
   whenStopped(): Promise<void> {
     return this.stopped;
   }
