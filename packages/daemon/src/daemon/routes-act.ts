@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { readWavFile, type SipCall } from "@cusax/core";
 import { ApiError } from "../api/errors.js";
+import { answerWithVideo, videoChoiceOf, videoOfBody, withVideo } from "./call-media-book.js";
 import type { Router } from "../api/router.js";
 import { findCall, isJid, isSipAddress, objectBody, requireJid, stringField, type RouteDeps } from "./deps.js";
 import { callView, messageView } from "./views.js";
@@ -59,9 +60,11 @@ function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<strin
   // protocol.md D33: the call's media choice goes with it ("browser": silence until the page's leg attaches).
   const spec = deps.play.specOf(body.media, play);
   const options = Object.keys(spec).length > 0 ? { mediaSpec: spec } : {};
+  // protocol.md D32: `video: true` offers VP8 (carried by the page's leg).
+  const video = videoChoiceOf(body.video);
   try {
     if (isSipAddress(to)) {
-      const call = deps.client.call(to, options);
+      const call = withVideo(video, () => deps.client.call(to, options));
       deps.placed(call);
       // A dialled call to a known contact is tied to a conversation (protocol.md D15): say which.
       const conversationId = deps.store.findCallBySipCallId(call.id)?.conversationId;
@@ -69,7 +72,7 @@ function placeCall(deps: RouteDeps, body: Record<string, unknown>): Record<strin
     }
     // protocol.md §5: a call from the chat carries the conversation's thread.
     const conversation = deps.client.conversationWith(to.toLowerCase());
-    const call = deps.client.callFromConversation(conversation.id, options);
+    const call = withVideo(video, () => deps.client.callFromConversation(conversation.id, options));
     deps.placed(call);
     return { conversationId: conversation.id, call: callView(call, deps.recordings) };
   } catch (err) {
@@ -95,6 +98,7 @@ function callControls(router: Router, deps: RouteDeps): void {
       const call = findCall(deps, params.id!);
       if (call.direction !== "incoming") throw new ApiError("conflict", "only an incoming call can be answered");
       const spec = deps.play.specOf(answeredFor(json));
+      answerWithVideo(call.id, videoOfBody(json));
       return { answered: await deps.client.answer(call, Object.keys(spec).length > 0 ? { mediaSpec: spec } : {}), call: view(call) };
     })
     .add("POST", "/calls/:id/hangup", ({ params }) => {
