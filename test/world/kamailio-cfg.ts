@@ -21,6 +21,8 @@ export type KamailioCfgInput = {
   gruuInDialog?: boolean;
   /** Also listen on ::1 (same ports, every transport): the IPv6 world (RFC 5118). */
   ipv6?: boolean;
+  /** The IPv4 address to listen on (default 127.0.0.1; a namespace host in the NAT world). */
+  host?: string;
 };
 
 /** The listen lines for one address (an IPv6 one in brackets). */
@@ -70,7 +72,7 @@ use_dns_cache=no
 enable_tls=yes
 tcp_accept_no_cl=yes
 tcp_connection_lifetime=3605
-${listenLines("127.0.0.1", c.ports)}
+${listenLines(c.host ?? "127.0.0.1", c.ports)}
 ${c.ipv6 ? listenLines("[::1]", c.ports) : ""}
 # Only the SIP domain is an alias: aliasing 127.0.0.1 would make every UA
 # Contact look like "myself" and break loose routing of in-dialog requests.

@@ -69,6 +69,8 @@ export type KamailioOptions = {
   gruuInDialog?: boolean;
   /** Also listen on ::1, every transport on the same ports (IPv6 world tests). */
   ipv6?: boolean;
+  /** Run inside this network namespace, listening on `host` there (the NAT world's internet side). */
+  netns?: { name: string; host: string };
 };
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<Kamailio> {
@@ -95,11 +97,12 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       unknownUserPassword: makePassword(),
       ...(options.gruuInDialog === undefined ? {} : { gruuInDialog: options.gruuInDialog }),
       ...(options.ipv6 && { ipv6: true }),
+      ...(options.netns && { host: options.netns.host }),
     }),
   );
   await run("kamailio", ["-c", "-f", cfgFile]);
   const logFile = join(dir, "kamailio.log");
-  let proc = await spawnKamailio(cfgFile, dir, logFile, ports.udp, domain).catch((err: unknown) => {
+  let proc = await spawnKamailio(cfgFile, dir, logFile, ports.udp, domain, options.netns?.name).catch((err: unknown) => {
     removeWorldDir(dir, true);
     throw err;
   });
@@ -113,7 +116,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   return {
     shape: "ours",
     domain,
-    host: LOOPBACK,
+    host: options.netns?.host ?? LOOPBACK,
     ...(options.ipv6 && { host6: "::1" }),
     ports,
     websocketUrl: `ws://${LOOPBACK}:${ports.ws}`,
@@ -142,7 +145,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     async restart(whileDown) {
       await proc.stop();
       await whileDown?.();
-      proc = await spawnKamailio(cfgFile, dir, logFile, ports.udp, domain);
+      proc = await spawnKamailio(cfgFile, dir, logFile, ports.udp, domain, options.netns?.name);
       await Promise.all(Object.values(users).map((u) => kamcmd("htable.sets", "users", u.name, u.password)));
     },
     async stop({ keepDir = false } = {}) {
@@ -152,16 +155,21 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   };
 }
 
-/** Starts Kamailio on `cfgFile` and resolves once it answers SIP OPTIONS on `udpPort` (stopped again if it never does). */
-async function spawnKamailio(cfgFile: string, dir: string, logFile: string, udpPort: number, domain: string): Promise<Managed> {
-  const proc: Managed = startProcess(
-    "kamailio", "kamailio",
-    ["-f", cfgFile, "-DD", "-E", "-m", "64", "-M", "8", "-P", join(dir, "kamailio.pid"), "-Y", dir],
-    { logFile, cwd: dir },
-  );
+/**
+ * Starts Kamailio on `cfgFile` and resolves once it answers SIP OPTIONS on `udpPort` (stopped again if it
+ * never does). In a namespace (not reachable from here) it is ready once its control socket answers.
+ */
+async function spawnKamailio(cfgFile: string, dir: string, logFile: string, udpPort: number, domain: string, netns?: string): Promise<Managed> {
+  const args = ["-f", cfgFile, "-DD", "-E", "-m", "64", "-M", "8", "-P", join(dir, "kamailio.pid"), "-Y", dir];
+  const proc: Managed = netns
+    ? startProcess("kamailio", "ip", ["netns", "exec", netns, "kamailio", ...args], { logFile, cwd: dir })
+    : startProcess("kamailio", "kamailio", args, { logFile, cwd: dir });
+  const ready = netns
+    ? () => run("kamcmd", ["-s", `unix:${dir}/kamailio.ctl`, "core.uptime"]).then(() => true, () => false)
+    : () => sipOptionsProbe(LOOPBACK, udpPort, domain);
   await until("kamailio to answer SIP OPTIONS", async () => {
     if (proc.child.exitCode !== null) throw new Error(`kamailio exited: ${proc.log()}`);
-    return sipOptionsProbe(LOOPBACK, udpPort, domain);
+    return ready();
   }).catch(async (err: unknown) => {
     await proc.stop();
     throw err;

@@ -49,6 +49,14 @@ export class NatAgent {
     return agent;
   }
 
+  /** Another agent script of this folder (e.g. sip-nat-agent.ts) with its own arguments; ready on its "ready" event. */
+  static async startScript(world: NatWorld, ns: string, name: string, script: string, args: string[], dir: string): Promise<NatAgent> {
+    const proc = world.spawn(ns, name, TSX, [join(here, script), ...args], join(dir, `${name}.log`), "pipe");
+    const agent = new NatAgent(name, proc);
+    await agent.event("ready", () => true, 60_000);
+    return agent;
+  }
+
   /** Sends a command; resolves with its result or rejects with the agent's error (with `code`). */
   async call<T = Record<string, unknown>>(op: string, args: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<T> {
     const id = this.next++;
