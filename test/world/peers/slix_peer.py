@@ -12,6 +12,7 @@ stdin  (commands): {"cmd": "send", "to": JID, "body": TEXT, "thread": ID?, "id":
                    {"cmd": "publish_reach", "uris": [URI]}; {"cmd": "echo", "on": bool};
                    {"cmd": "disco", "to": JID, "node"?}; {"cmd": "ping", "to": JID} -> {"type": "pong"};
                    {"cmd": "rtt", "to": JID, "count": N}
+                   {"cmd": "flood", "to", "count", "rate", "prefix"?, "thread"?} -> {"type": "flood_done"} (cusax flood test)
                    cusax messaging tests add: "send" with "markable": true (XEP-0333);
                    {"cmd": "chatstate", "to", "state", "thread"?} (a bare XEP-0085 state);
                    {"cmd": "marker", "to", "id", "kind"?: "displayed", "thread"?} (XEP-0333)
@@ -150,6 +151,21 @@ class Peer(slixmpp.ClientXMPP):
         item = msg["pubsub_event"]["items"]["item"].xml
         emit({"type": "reach", "from": str(msg["from"]), "uris": reach_uris(item) or []})
 
+    async def flood(self, c):
+        """{"cmd": "flood", "to", "count", "rate" (messages/s), "prefix"?, "thread"?}: bodies PREFIX00000.. in order."""
+        count, rate, prefix = int(c["count"]), float(c.get("rate", 500)), c.get("prefix", "flood-")
+        t0 = time.perf_counter()
+        for i in range(count):
+            m = self.make_message(mto=c["to"], mbody="%s%05d" % (prefix, i), mtype="chat")
+            m["id"] = "%s%05d" % (prefix, i)
+            if c.get("thread"):
+                m["thread"] = c["thread"]
+            m.send()
+            ahead = t0 + (i + 1) / rate - time.perf_counter()
+            if ahead > 0:
+                await asyncio.sleep(ahead)
+        emit({"type": "flood_done", "count": count, "seconds": time.perf_counter() - t0})
+
     async def run_command(self, c):
         cmd = c.get("cmd")
         if cmd == "send":
@@ -209,6 +225,8 @@ class Peer(slixmpp.ClientXMPP):
                 t1 = await asyncio.wait_for(fut, 10)
                 samples.append((t1 - t0) * 1000.0)
             emit({"type": "rtt", "samples": samples})
+        elif cmd == "flood":
+            asyncio.get_event_loop().create_task(self.flood(c))
         elif cmd == "echo":
             self.echo = bool(c.get("on", True))
         elif cmd == "disco":

@@ -53,6 +53,8 @@ describe("conversations", () => {
     events.emit("message", msg);
     events.emit("message", msg); // a duplicate (e.g. from the archive)
     events.emit("message", { ...msg, id: "x2", thread: "t-2" });
+    expect(seen).toHaveLength(0); // stored with the turn's batch, announced once committed (issue 13)
+    store.flush();
     expect(seen).toHaveLength(2);
     expect(seen[0]).not.toBe(seen[1]);
   });

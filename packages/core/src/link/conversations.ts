@@ -145,9 +145,16 @@ export class Conversations {
     return r.message;
   }
 
+  /** Issue 13: stored with the other arrivals of this turn in one transaction (store.defer), announced once committed. */
   private receive(m: XmppMessage): void {
     if (m.body === undefined || m.type === "error") return;
-    const at = m.delay ? Date.parse(m.delay.stamp) || this.now() : this.now();
+    const arrived = this.now();
+    const body = m.body;
+    this.d.store.defer(() => this.storeMessage({ ...m, body }, arrived));
+  }
+
+  private storeMessage(m: XmppMessage & { body: string }, arrived: number): (() => void) | undefined {
+    const at = m.delay ? Date.parse(m.delay.stamp) || arrived : arrived;
     const contact = this.d.store.upsertContact({ kind: "jid", value: m.peer }, { at });
     const peerFull = m.direction === "in" ? m.from : m.to;
     let c = m.thread ? this.d.store.findConversationByThread(m.thread, contact.id) : this.d.store.conversationsWith(contact.id)[0];
@@ -160,7 +167,9 @@ export class Conversations {
       if (sip) patch.peerSipContact = sip;
       for (const r of m.reach) learnLink(this.d.store, m.peer, r.uri, "reach", at);
     }
-    if (patch.peerJid || patch.peerSipContact) c = this.d.store.updateConversation(c.id, patch) ?? c;
+    if ((patch.peerJid && patch.peerJid !== c.peerJid) || (patch.peerSipContact && patch.peerSipContact !== c.peerSipContact)) {
+      c = this.d.store.updateConversation(c.id, patch) ?? c;
+    }
     const r = this.d.store.appendMessage({
       conversationId: c.id, direction: m.direction, from: m.from, to: m.to, body: m.body, at,
       state: m.direction === "in" ? "received" : "sent",
@@ -168,7 +177,9 @@ export class Conversations {
       ...(m.archiveId ? { archiveId: m.archiveId } : {}),
       ...(m.markable && m.direction === "in" ? { markable: true } : {}),
     });
-    if (r.status === "added") this.events.emit("message", { conversation: c, message: r.message });
+    if (r.status !== "added") return undefined;
+    const conversation = c;
+    return () => this.events.emit("message", { conversation, message: r.message });
   }
 
   /** §5/§6: the peer's Call-Info in an 18x/200 of our call names the JID to write to during the call. */

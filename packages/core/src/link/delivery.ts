@@ -45,20 +45,31 @@ export function watchDelivery(d: DeliveryDeps): () => void {
   const tell = (moved: Message[]) => {
     for (const m of moved) d.changed({ conversationId: m.conversationId, messageId: m.id, state: m.state, message: m });
   };
-  const receipt = ({ from, id }: XmppEvents["receipt"]) => {
+  const receipt = ({ from, id }: XmppEvents["receipt"], at: number) => {
     const found = ours(d.store, id, from);
     if (!found) return d.log.debug("a receipt for no message of ours to that peer", {});
-    const r = d.store.updateDelivery(found.m.id, "delivered", now());
-    if (r.changed && r.message) tell([r.message]);
+    const r = d.store.updateDelivery(found.m.id, "delivered", at);
+    return r.changed && r.message ? () => tell([r.message!]) : undefined;
   };
-  const marker = (e: XmppEvents["marker"]) => {
-    if (e.outgoing) return readElsewhere(d, e, now());
+  const marker = (e: XmppEvents["marker"], at: number) => {
+    if (e.outgoing) return readElsewhere(d, e, at);
     const found = ours(d.store, e.id, e.from);
     if (!found) return d.log.debug("a chat marker for no message of ours to that peer", { kind: e.kind });
     const state = e.kind === "received" ? "delivered" : "displayed";
-    tell(d.store.updateDeliveryUpTo(found.c.id, found.m.id, state, now()));
+    const moved = d.store.updateDeliveryUpTo(found.c.id, found.m.id, state, at);
+    return () => tell(moved);
   };
-  const offs = [d.xmpp.on("receipt", receipt), d.xmpp.on("marker", marker)];
+  // Issue 13: network-driven writes go with the turn's batch (store.defer), in arrival order.
+  const offs = [
+    d.xmpp.on("receipt", (e) => {
+      const at = now();
+      d.store.defer(() => receipt(e, at));
+    }),
+    d.xmpp.on("marker", (e) => {
+      const at = now();
+      d.store.defer(() => marker(e, at));
+    }),
+  ];
   return () => offs.forEach((off) => off());
 }
 

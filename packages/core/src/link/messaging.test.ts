@@ -50,13 +50,17 @@ describe("delivery state from receipts and markers", () => {
     const [m1, m2, m3] = [w.add({ stanzaId: "s1", at: 10 }), w.add({ stanzaId: "s2", at: 20 }), w.add({ stanzaId: "s3", at: 30 })];
     w.xev.emit("receipt", { from: "mallory@evil.example/x", id: "s1" });
     w.xev.emit("receipt", { from: "bob@example.com/phone", id: "s1" });
+    expect(w.states).toHaveLength(0); // deferred to the turn's batch (issue 13)
+    w.store.flush();
     expect(w.states.map((s) => [s.messageId, s.state])).toEqual([[m1.id, "delivered"]]);
     w.xev.emit("marker", { from: "mallory@evil.example/x", peer: "mallory@evil.example", kind: "displayed", id: "s3", outgoing: false });
     w.xev.emit("marker", { from: "Bob@example.com/phone", peer: "bob@example.com", kind: "displayed", id: "s2", outgoing: false });
+    w.store.flush();
     expect(w.states.slice(1).map((s) => [s.conversationId, s.messageId, s.state])).toEqual([[w.conv.id, m1.id, "displayed"], [w.conv.id, m2.id, "displayed"]]);
     expect(w.store.getMessage(m3.id)?.state).toBe("sent");
     // a late receipt does not move a displayed message back
     w.xev.emit("receipt", { from: "bob@example.com/phone", id: "s2" });
+    w.store.flush();
     expect(w.states).toHaveLength(3);
   });
 
@@ -65,6 +69,7 @@ describe("delivery state from receipts and markers", () => {
     const theirs = w.add({ direction: "in", from: "bob@example.com/phone", to: "alice@example.com", stanzaId: "b1", state: "received" });
     w.add({ direction: "in", from: "bob@example.com/phone", to: "alice@example.com", stanzaId: "b2", state: "received", at: 40 });
     w.xev.emit("marker", { from: "alice@example.com/phone", peer: "bob@example.com", kind: "displayed", id: "b1", outgoing: true });
+    w.store.flush();
     expect(w.store.getMessage(theirs.id)?.readAt).toBeDefined();
     expect(w.messaging.unread(w.conv.id)).toBe(1);
   });
@@ -168,6 +173,7 @@ describe("archive checkpoint (D26)", () => {
   it("is kept in the store as the client reports it", () => {
     const w = world();
     w.xev.emit("archiveCheckpoint", { id: "A7" });
+    w.store.flush();
     expect(w.store.getSetting(ARCHIVE_CHECKPOINT_KEY)).toBe("A7");
   });
 });

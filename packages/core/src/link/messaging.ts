@@ -39,7 +39,8 @@ export class Messaging {
       added: (e) => this.events.emit("message", e),
     });
     // D26: the checkpoint is kept once every message before it is in the store.
-    this.offs.push(d.xmpp.on("archiveCheckpoint", ({ id }) => d.store.putSetting(ARCHIVE_CHECKPOINT_KEY, id)));
+    // Deferred like the messages (store.defer keeps arrival order), so it is never ahead of them.
+    this.offs.push(d.xmpp.on("archiveCheckpoint", ({ id }) => d.store.defer(() => d.store.putSetting(ARCHIVE_CHECKPOINT_KEY, id))));
   }
 
   stop(): void {

@@ -5,6 +5,7 @@ import * as history from "./memory-history.js";
 import * as marks from "./memory-marks.js";
 import { clone, contactOf, conversationIn, definedOnly, emptyTables, linkIn, ownerOf } from "./memory-tables.js";
 import { mergeLink, planLink } from "./store-rules.js";
+import { WriteBatch } from "./write-batch.js";
 import {
   INSTANCE_KEY,
   addressKey,
@@ -29,6 +30,7 @@ import {
 export class MemoryStore implements Store {
   private db = emptyTables();
   private depth = 0;
+  private readonly batch = new WriteBatch({ transaction: (fn) => this.transaction(fn) });
 
   /** All or nothing, like a SQLite transaction: the tables roll back when `fn` throws. */
   transaction<T>(fn: () => T): T {
@@ -45,7 +47,17 @@ export class MemoryStore implements Store {
     }
   }
 
-  close(): void {}
+  defer(job: () => void | (() => void)): void {
+    this.batch.defer(job);
+  }
+
+  flush(): void {
+    this.batch.flush();
+  }
+
+  close(): void {
+    this.flush();
+  }
 
   // ------------------------------------------------------------ contacts
 

@@ -7,6 +7,7 @@ import * as history from "./sqlite-history.js";
 import * as marks from "./sqlite-marks.js";
 import { conversationOf, linkOf, Sql, type ConversationRow, type LinkRow } from "./sqlite-rows.js";
 import { mergeLink, planLink } from "./store-rules.js";
+import { WriteBatch } from "./write-batch.js";
 import {
   INSTANCE_KEY,
   normaliseAddress,
@@ -32,6 +33,7 @@ type ContactRow = { id: number; name: string | null; created: number };
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Sql;
+  private readonly batch = new WriteBatch({ transaction: (fn) => this.transaction(fn) });
 
   /** Opens (creating when absent) and migrates the file; ":memory:" works too. */
   constructor(path: string) {
@@ -54,7 +56,16 @@ export class SqliteStore implements Store {
     return this.db.transaction(fn)();
   }
 
+  defer(job: () => void | (() => void)): void {
+    this.batch.defer(job);
+  }
+
+  flush(): void {
+    if (this.db.open) this.batch.flush();
+  }
+
   close(): void {
+    this.flush();
     if (this.db.open) this.db.close();
   }
 

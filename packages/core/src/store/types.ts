@@ -311,5 +311,14 @@ export interface Store {
   instanceId(): string;
   /** Runs `fn` atomically (one SQLite transaction); nested calls join the outer one. */
   transaction<T>(fn: () => T): T;
+  /**
+   * A write from the network, run later with the others pending, in order,
+   * in one transaction per event-loop turn (store/write-batch.ts); what the
+   * job returns runs once committed (announce it then).
+   */
+  defer(job: () => void | (() => void)): void;
+  /** Runs every deferred write now. */
+  flush(): void;
+  /** Flushes the deferred writes, then closes. */
   close(): void;
 }

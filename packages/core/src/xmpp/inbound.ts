@@ -85,7 +85,17 @@ function handleChat(ctx: InboundContext, el: Element, origin: Origin): void {
   // XEP-0333: a marker from the peer, or (outgoing) one our other resource sent; archived ones too (they only move forward).
   if (msg.marker && msg.body === undefined) ctx.emit("marker", withThread({ from: msg.from, peer, ...msg.marker, outgoing }, msg.thread));
   const archiveId = origin.archived?.archiveId ?? ownStanzaId(msg, bareJid(our));
-  if (archiveId) ctx.noteArchiveId(archiveId, origin.archived !== undefined);
+  // D26: the checkpoint moves once the message is handed out, never before it.
+  try {
+    handleBody(ctx, msg, { outgoing, peer, origin, ...(archiveId ? { archiveId } : {}) });
+  } finally {
+    if (archiveId) ctx.noteArchiveId(archiveId, origin.archived !== undefined);
+  }
+}
+
+function handleBody(ctx: InboundContext, msg: ChatMessage, o: { outgoing: boolean; peer: string; origin: Origin; archiveId?: string }): void {
+  const { outgoing, peer, origin, archiveId } = o;
+  const our = ctx.ourJid();
   if (msg.body === undefined) return;
   if (!ctx.dedup.firstTime(messageKeys(msg, bareJid(our), archiveId))) return ctx.log.debug("duplicate message dropped", { id: msg.id });
   if (msg.thread) ctx.threads.received(peer, msg.thread);

@@ -36,9 +36,43 @@ describe("event streams", () => {
     expect(res.text).toContain('id: 5\nevent: tick\ndata: {"type":"tick","n":5}\n\n');
     expect(res.text).not.toContain("id: 4\n");
     streams.publish({ type: "tick", n: 6 });
+    expect(res.text).not.toContain("id: 6\n"); // written with the turn's other events
+    streams.flush();
     expect(res.text).toContain("id: 6\n");
     streams.close();
     expect(streams.connected).toBe(0);
+  });
+
+  it("writes the events of one turn in one write per stream, in order, and none twice to a stream opened meanwhile", async () => {
+    const streams = new EventStreams({ heartbeatMs: 60_000 });
+    const a = fakeResponse();
+    streams.open(a, {}, undefined);
+    const writes: string[] = [];
+    const write = a.write.bind(a);
+    a.write = ((chunk: string) => (writes.push(chunk), write(chunk))) as typeof a.write;
+    for (let i = 1; i <= 100; i++) streams.publish({ type: "tick", n: i });
+    const b = fakeResponse();
+    streams.open(b, {}, "90");
+    streams.publish({ type: "tick", n: 101 });
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(2);
+    const ids = (t: string) => [...t.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(ids(a.text)).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
+    expect(ids(b.text)).toEqual(Array.from({ length: 11 }, (_, i) => 91 + i));
+    streams.close();
+  });
+
+  it("ends a stream that stopped reading once its backlog is too large", () => {
+    const streams = new EventStreams({ heartbeatMs: 60_000 });
+    const res = fakeResponse();
+    let destroyed = false;
+    Object.assign(res, { writableLength: 9 * 1024 * 1024, destroy: () => (destroyed = true) });
+    streams.open(res, {}, undefined);
+    streams.publish({ type: "tick" });
+    streams.flush();
+    expect(destroyed).toBe(true);
+    expect(streams.connected).toBe(0);
+    streams.close();
   });
 
   it("keeps the replay buffer under its byte bound", () => {
