@@ -6,6 +6,8 @@ export type { SipMessage, SipRequest, SipResponse } from "./sip/message/index.js
 // The combined endpoint: createClient() composes sip, xmpp, link and store.
 export { Endpoint as CusaxClient, identityOf, type EndpointOptions as CusaxClientOptions, type EndpointEvents as CusaxClientEvents } from "./link/endpoint.js";
 export type { SipState } from "./link/sip-state.js";
+// Both accounts' states and problems (protocol.md D34).
+export type { Accounts, AccountName, AccountProblem, AccountState, AccountStatus } from "./link/accounts.js";
 export type { SipStateChange } from "./link/contact-states.js";
 import { Endpoint, type EndpointOptions } from "./link/endpoint.js";
 export function createClient(options: EndpointOptions): Endpoint {

@@ -2,7 +2,7 @@
 // (`cusax daemon --config`), and the CLI run as a child process with
 // CUSAX_DATA_DIR, exactly as a person would use it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Kamailio, Prosody } from "../index.js";
 import { until } from "../index.js";
@@ -63,8 +63,25 @@ export function writeConfig(dir: string, user: string, prosody: Prosody, kamaili
   return { config, dataDir };
 }
 
-/** `startTimeoutMs`: how long the daemon may take to write api-url (default 90 s: it loads TypeScript through tsx, which takes tens of seconds on two loaded cores). */
-export async function startDaemon(user: string, paths: { config: string; dataDir: string }, options: { startTimeoutMs?: number } = {}): Promise<Daemon> {
+/** The daemon's GET /status, read with its token file (undefined while it does not answer). */
+export async function daemonStatus<T = Record<string, unknown>>(dataDir: string): Promise<T | undefined> {
+  try {
+    const url = readFileSync(join(dataDir, "api-url"), "utf8").trim();
+    const token = readFileSync(join(dataDir, "api-token"), "utf8").trim();
+    const r = await fetch(`${url}/status`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    return r.ok ? ((await r.json()) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type AccountsSeen = { sip: { account?: { state: string } }; xmpp: { account?: { state: string } } };
+
+/**
+ * `startTimeoutMs`: how long the daemon may take to write api-url (default 90 s: it loads TypeScript through tsx, which takes tens of seconds on two loaded cores).
+ * `accounts`: "settled" (default) also waits, as long again, for XMPP online and SIP past its first attempt (the API comes up before the accounts, protocol.md D34); "any": the API only.
+ */
+export async function startDaemon(user: string, paths: { config: string; dataDir: string }, options: { startTimeoutMs?: number; accounts?: "settled" | "any" } = {}): Promise<Daemon> {
   const child: ChildProcess = spawn(process.execPath, [CUSAX, "daemon", "--config", paths.config, "--log-level", "info"], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   const logFile = `${paths.config}.log`;
@@ -79,6 +96,13 @@ export async function startDaemon(user: string, paths: { config: string; dataDir
     if (ended) throw new Error(`${user}'s daemon exited:\n${log}`);
     return existsSync(join(paths.dataDir, "api-url"));
   }, { timeoutMs: options.startTimeoutMs ?? 90_000, intervalMs: 100 });
+  if (options.accounts !== "any") {
+    await until(`${user}'s accounts: XMPP online, SIP past its first attempt`, async () => {
+      if (ended) throw new Error(`${user}'s daemon exited:\n${log}`);
+      const s = await daemonStatus<AccountsSeen>(paths.dataDir);
+      return s?.xmpp.account?.state === "online" && s.sip.account?.state !== "connecting";
+    }, { timeoutMs: options.startTimeoutMs ?? 90_000, intervalMs: 200 });
+  }
   return {
     user, pid: child.pid!, ...paths,
     log: () => log,

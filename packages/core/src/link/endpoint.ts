@@ -19,6 +19,8 @@ import { PresenceBridge, type OwnStatus, type ReachPrivacy } from "./presence-br
 import type { SipState } from "./sip-state.js";
 import { ARCHIVE_CHECKPOINT_KEY, Messaging, type MessagingEvents } from "./messaging.js";
 import type { ChatState } from "../xmpp/index.js";
+import { realClock } from "../util/clock.js";
+import { Accounts } from "./accounts.js";
 
 export type EndpointOptions = {
   sip: Omit<SipUserAgentOptions, "instanceId" | "logger">;
@@ -79,6 +81,8 @@ export class Endpoint {
   private readonly answerInfo = new WeakMap<SipCall, string[]>();
   private readonly discover: DiscoverDeps;
   private readonly log: Logger;
+  /** Both accounts' states once launch() ran (D34): connecting, online, retrying or failed, with the problem. */
+  readonly accounts: Accounts;
 
   constructor(private readonly o: EndpointOptions) {
     this.log = o.logger ?? silentLogger;
@@ -130,6 +134,21 @@ export class Endpoint {
       this.events.emit("incomingCall", { call, ...(conversation ? { conversation } : {}) });
     });
     this.sip.events.on("transferred", ({ call }) => this.presence.track(call));
+    this.accounts = new Accounts(this.sip, this.xmpp, { clock: realClock, log: this.log.child("accounts"), xmppOnline: (first) => this.xmppOnline(first) });
+  }
+
+  /**
+   * Starts both accounts without waiting for either, DECISION(protocol.md D34): each
+   * retries on its own when that can help; `accounts` tells their states.
+   */
+  launch(): void {
+    this.presence.update();
+    this.accounts.start();
+  }
+
+  private async xmppOnline(first: boolean): Promise<void> {
+    this.presence.update();
+    if (first && this.o.publishCards !== false) await publishOwnCards(this.discover, this.o.sip.aor, this.o.tel);
   }
 
   /** Comes online on XMPP, then registers on SIP; presence follows the SIP side from then on. */
@@ -143,6 +162,7 @@ export class Endpoint {
   }
 
   async stop(): Promise<void> {
+    this.accounts.stop();
     await this.sip.stop();
     await this.presence.settled();
     await this.xmpp.stop();

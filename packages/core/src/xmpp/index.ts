@@ -30,3 +30,6 @@ export type { RosterChange } from "./roster/roster-book.js";
 export type { CatchUpOptions, CatchUpResult } from "./archive/catch-up.js";
 export { bareJid, parseJid, sameBareJid } from "./jid.js";
 export type { JidParts } from "./jid.js";
+// Failures classified for a person (protocol.md D34), and the reconnect back-off.
+export { classifyFailure, toCusaxError, type FailureClass, type FailureKind } from "./connection/errors.js";
+export { backoffDelay } from "./connection/backoff.js";

@@ -2,6 +2,7 @@
 // with an opaque cursor), search across all timelines, calls.
 import type { Contact, Message } from "@cusax/core";
 import { ApiError } from "../api/errors.js";
+import { accountView } from "./account-view.js";
 import type { Router } from "../api/router.js";
 import { isSipAddress, requireJid, type RouteDeps } from "./deps.js";
 import { decodeCursor, encodeCursor } from "./history-cursor.js";
@@ -15,8 +16,9 @@ export type ReadExtras = { presence: () => PresenceChoice; self: { jid: string; 
 export function status(deps: RouteDeps, extras?: ReadExtras): Record<string, unknown> {
   const { sip, xmpp } = deps.client;
   return {
-    sip: { registration: sip.registrationState, gruu: sip.gruu ?? null, contact: sip.contact },
-    xmpp: { state: xmpp.state, jid: xmpp.state === "online" ? xmpp.jid : null },
+    // D34: each account's state, problem { key, message } and retryAt beside the protocol states.
+    sip: { registration: sip.registrationState, gruu: sip.gruu ?? null, contact: sip.contact, account: accountView("sip", deps.client.accounts.status("sip")) },
+    xmpp: { state: xmpp.state, jid: xmpp.state === "online" ? xmpp.jid : null, account: accountView("xmpp", deps.client.accounts.status("xmpp")) },
     calls: sip.calls.length,
     ...(extras ? { presence: extras.presence(), self: extras.self } : {}),
   };

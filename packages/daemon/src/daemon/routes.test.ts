@@ -27,6 +27,7 @@ function fakeDeps(did: Did, registration = "registered"): RouteDeps {
       subscribe: async (j: string) => void did.push(`subscribe ${j}`),
       approve: async (j: string) => void did.push(`approve ${j}`),
     },
+    accounts: { status: (a: string) => (a === "sip" ? { state: "retrying", problem: { kind: "unreachable", message: "no answer from 127.0.0.1:5999 over udp" }, retryAt: Date.now() + 8_000 } : { state: "online" }) },
     conversationWith: (jid: string) => (did.push(`conversation ${jid}`), { id: 7 }),
     send: async (id: number, text: string) => (did.push(`send ${id} ${text}`), { id: 1, conversationId: id, direction: "out", from: "a", to: "b", body: text, state: "sent", at: 0 }),
     callFromConversation: (id: number) => (did.push(`call conversation ${id}`), { ...call, id: "c2", direction: "outgoing", state: "calling" }),
@@ -94,7 +95,14 @@ describe("API routes", () => {
   it("shows both accounts in /status", async () => {
     expect(await send(router(fakeDeps([])), "GET", "/status")).toEqual({
       status: 200,
-      body: { sip: { registration: "registered", gruu: "sip:alice@x;gr=1", contact: "sip:alice@127.0.0.1" }, xmpp: { state: "online", jid: "alice@x/r" }, calls: 1 },
+      body: {
+        sip: {
+          registration: "registered", gruu: "sip:alice@x;gr=1", contact: "sip:alice@127.0.0.1",
+          account: { state: "retrying", problem: { key: "sip.proxy", message: expect.stringMatching(/^no answer from 127\.0\.0\.1:5999 over udp \(retrying in [78] s\)$/) }, retryAt: expect.any(String) },
+        },
+        xmpp: { state: "online", jid: "alice@x/r", account: { state: "online", problem: null, retryAt: null } },
+        calls: 1,
+      },
     });
   });
 

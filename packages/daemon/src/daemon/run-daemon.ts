@@ -1,6 +1,7 @@
 // `cusax daemon`: one long-lived process per person holding both accounts
 // (protocol.md §2), with the HTTP API on loopback. Start order: config,
-// store, client, API, then the files the CLI finds it by; stop in reverse.
+// store, client (its accounts launched, not awaited: D34), API, then the
+// files the CLI finds it by; stop in reverse.
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createClient, createLogger, SqliteStore, type CusaxClient, type Logger, type SipCall } from "@cusax/core";
@@ -11,6 +12,7 @@ import { createSignIn } from "../api/sign-in.js";
 import { createTokenFile } from "../api/token.js";
 import { webDistDir } from "../api/web-static.js";
 import type { DaemonConfig } from "../config/config.js";
+import { logAccountChanges } from "./account-view.js";
 import { clientOptionsOf, mediaHooksOf, PlayChoice, recordingsDir } from "./client-options.js";
 import { CallMediaBook } from "./call-media-book.js";
 import { prepareDataDir, restrictDatabaseFiles } from "./data-dir-lock.js";
@@ -105,15 +107,18 @@ export async function startDaemon(config: DaemonConfig, log: Logger = createLogg
   }
   const { store, client, deps, ui, unpublish, setApi } = parts;
   let server: ApiServer;
+  let offAccounts: () => void = () => undefined;
   try {
-    const started = await client.start();
-    log.info("accounts up", { jid: started.jid, sip: started.sip.ok ? "registered" : started.sip.reason });
-    // The presence chosen before the last stop comes back.
+    // The presence chosen before the last stop comes back (sent when XMPP is up).
     if (ui.presence.saved) await ui.presence.apply(client);
+    // DECISION(protocol.md D34): the API does not wait for the accounts; each retries on its own.
+    offAccounts = logAccountChanges(client, log);
+    client.launch();
     server = await serve(config, deps, ui, log);
     setApi(server);
     announceWebApp(server, log, say);
   } catch (err) {
+    offAccounts();
     unpublish();
     await client.stop().catch(() => undefined);
     store.close();
@@ -128,6 +133,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger = createLogg
       // Every call ends and its outcome is stored before the store closes (stop-calls.ts).
       await hangUpAll(client.sip.calls);
       await client.stop().catch((err: unknown) => log.warn("stopping the accounts failed", { error: String(err) }));
+      offAccounts();
       unpublish();
       await server.close();
       const files = apiFiles(config.dataDir);

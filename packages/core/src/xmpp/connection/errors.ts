@@ -36,3 +36,52 @@ export function isPermanent(err: CusaxError): boolean {
   if (err.kind === "stream") return ["host-unknown", "not-authorized", "conflict"].includes((err as StreamError).condition);
   return false;
 }
+
+/** What went wrong, for a person: the part of the set-up to look at (the daemon names its config key). */
+export type FailureKind = "credentials" | "unreachable" | "certificate" | "server" | "refused" | "address" | "local";
+
+/**
+ * One failure classified: its kind, words, the TLS or socket code, and
+ * whether trying again can help (DECISION(protocol.md D34): "backoff" for the
+ * network and the server, "slow" for a certificate, "none" for credentials).
+ */
+export type FailureClass = { kind: FailureKind; message: string; code?: string; retry: "backoff" | "slow" | "none" };
+
+function causeCode(err: Error): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as Loose).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}
+
+const SASL_WORDS: Record<string, string> = {
+  "not-authorized": "the server refused the password",
+  "account-disabled": "the account is disabled",
+  "credentials-expired": "the password has expired",
+  "temporary-auth-failure": "the server could not check the password just now",
+};
+
+/** RFC 6120 §6.5 (SASL), §4.9.3 (stream errors), §5 (TLS), and the socket's own failures. */
+export function classifyFailure(err: CusaxError): FailureClass {
+  if (err instanceof SaslError) {
+    const words = SASL_WORDS[err.condition] ?? "the server refused to log us in";
+    const retry = err.condition === "temporary-auth-failure" ? "backoff" : "none";
+    return { kind: err.condition === "temporary-auth-failure" ? "server" : "credentials", message: `${words} (SASL ${err.condition})`, retry };
+  }
+  if (err instanceof StreamError) {
+    const message = `the server ended the stream (${err.condition}${err.text ? `: ${err.text}` : ""})`;
+    if (err.condition === "host-unknown") return { kind: "address", message: `the server does not serve this domain (${err.condition})`, retry: "none" };
+    if (err.condition === "not-authorized") return { kind: "credentials", message, retry: "none" };
+    return { kind: err.condition === "conflict" ? "refused" : "server", message, retry: err.condition === "conflict" ? "none" : "backoff" };
+  }
+  if (err.kind === "config") return { kind: "local", message: err.message, retry: "none" };
+  if (err.kind === "timeout") return { kind: "unreachable", message: `no answer from the server (${err.message})`, retry: "backoff" };
+  const code = causeCode(err);
+  const withCode = code ? { code } : {};
+  if (isTlsFailure(err) || (code !== undefined && TLS_CODE.test(code))) {
+    return { kind: "certificate", message: `the XMPP server's certificate is not trusted (${code ?? "TLS handshake failed"})`, ...withCode, retry: "slow" };
+  }
+  if (err.message.includes("STARTTLS")) return { kind: "server", message: err.message, retry: "slow" };
+  return { kind: "unreachable", message: `cannot reach the server (${err.message})`, ...withCode, retry: "backoff" };
+}
