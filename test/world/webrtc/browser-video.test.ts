@@ -12,7 +12,7 @@ import { SilenceSource } from "../../../packages/core/src/media/index.js";
 import { BrowserLeg } from "../../../packages/core/src/media/webrtc/browser-leg.js";
 import { makeTone, makeWorldDir, removeWorldDir, startKamailio, until, useCleanup, type Baresip, type Kamailio } from "../index.js";
 import { probeVideo, startMediaAgent, startVideoPhone, type CallAudio, type MediaAgent } from "../media/media-kit.js";
-import { reach } from "../sip/call-kit.js";
+import { nextIncoming, reach } from "../sip/call-kit.js";
 import { launchChromium, makeY4m, pageVideo, startPageServer, type Browser, type PageServer } from "./page-kit.js";
 
 const track = useCleanup();
@@ -103,6 +103,32 @@ describe("browser video: a Chromium page's VP8 bridged to baresip", () => {
     await until("media closed", () => audio.media.closed);
     expect(leg.closed).toBe(true);
     expect(video.legAttached).toBe(false);
+    await page.close();
+  });
+
+  it("baresip calls us with video, the page attaches before we answer: pictures both ways", async () => {
+    const w = await world();
+    w.alice.configure({ codecs: ["PCMU"], srtp: "off", source: () => new SilenceSource(48000), video: { legs: true } });
+    const incoming = nextIncoming(w.alice.ua);
+    await w.cam.command("dial", `sip:alice@${w.k.domain}`);
+    const call = await incoming;
+    const audio = w.alice.audioOf(call);
+    // Not negotiated yet: the page's video is accepted on the strength of our offer to come (D32).
+    const { page, leg, answer } = await attachPage(w, audio);
+    expect(answer).toMatch(/^m=video [1-9]/m);
+    expect(await call.answer()).toBe(true);
+    await reach(call, "established");
+    const video = audio.media.video!;
+    expect((await until("video negotiated", () => video.negotiated)).direction).toBe("sendrecv");
+    await until("the page decodes 15 of baresip's frames", async () => (await pageVideo(page)).framesDecoded >= 15, { timeoutMs: 60_000 });
+    await until("150 packets of the page's camera relayed", () => video.relayCounters.toSip >= 150, { timeoutMs: 60_000 });
+    expect(leg.video!.counters.toPage).toBeGreaterThan(0);
+    const png = join(w.dir, "baresip-from-page-incoming.png");
+    await w.cam.command("snapshot_recv", png);
+    await until("baresip's snapshot of the page's camera", () => existsSync(png) && statSync(png).size > 0, { timeoutMs: 30_000 });
+    expect(await probeVideo(png)).toMatchObject({ codec: "png", ...CAMERA });
+    await w.cam.command("hangup");
+    await reach(call, "ended");
     await page.close();
   });
 
