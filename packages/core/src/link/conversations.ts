@@ -198,7 +198,7 @@ export class Conversations {
     const fromPresence = this.d.xmpp.presencesOf(bare)
       .sort((a, b) => Number(b.from === c.peerJid) - Number(a.from === c.peerJid))
       .flatMap((r) => (r.reach ?? []).map((a) => a.uri))
-      .find((u) => sipAddressOf(u));
+      .find((u) => { const a = sipAddressOf(u); return a && !this.d.store.isLinkRejected(bare, a); }); // D31
     const linked = this.d.store.linksOf(c.peerContactId).find((l) => l.jid === bare)?.other.value;
     const target = c.peerSipContact ?? fromPresence ?? linked;
     if (!target) throw new ConfigError(`no SIP address known for ${bare}: link one first`);

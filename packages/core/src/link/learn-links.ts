@@ -16,13 +16,31 @@ export function sipAddressOf(uri: string): Address | undefined {
   }
 }
 
-/** Records that `jid` and `uri` belong together, as `origin` says; returns the link. */
+/** DECISION(protocol.md D30): links one claimant (a JID, or a SIP address for Call-Info) may make us keep. */
+export const MAX_CLAIMS = 16;
+
+/**
+ * Records that `jid` and `uri` belong together, as `origin` says; returns the
+ * link. Undefined when the URI is no SIP/tel address, when the user removed
+ * this link (D31: only `user` brings it back), or when the claimant already
+ * holds MAX_CLAIMS links and this would be a new one (D30).
+ */
 export function learnLink(store: Store, jid: string, uri: string, origin: LinkOrigin, at: number): Link | undefined {
   const other = sipAddressOf(uri);
   if (!other) return undefined;
-  const bare = normaliseAddress({ kind: "jid", value: jid }).value;
+  let bare: string;
+  try {
+    bare = normaliseAddress({ kind: "jid", value: jid }).value;
+  } catch {
+    return undefined;
+  }
   return store.transaction(() => {
+    if (origin !== "user" && store.isLinkRejected(bare, other)) return undefined;
     const prev = store.getLink(bare, other);
+    if (!prev && origin !== "user") {
+      const claimant: Address = origin === "call-info" ? other : { kind: "jid", value: bare };
+      if (store.findLinks(claimant).length >= MAX_CLAIMS) return undefined;
+    }
     return store.addLink({ jid: bare, other, origin, at, trust: nextTrust(prev, origin) });
   });
 }

@@ -132,9 +132,12 @@ export class MemoryStore implements Store {
     if (other.kind === "jid") throw new Error("a link joins a JID to a SIP or tel address");
     return this.transaction(() => {
       const prev = linkIn(this.db, jid.value, other);
+      // D31: a removed link comes back only when the user links it again.
+      if (prev?.rejectedAt !== undefined && input.origin !== "user") return clone(prev);
       const merged = mergeLink(prev, input);
       const contactId = this.applyPlan(jid, other, merged.trust, input);
       const link: Link = prev ? { ...prev, ...merged, contactId } : { id: ++this.db.seq, contactId, jid: jid.value, other, ...merged };
+      delete link.rejectedAt;
       this.db.links.set(link.id, link);
       return clone(link);
     });
@@ -158,19 +161,39 @@ export class MemoryStore implements Store {
     }
   }
 
+  private anyLink(jid: string, other: Address): Link | undefined {
+    return linkIn(this.db, normaliseAddress({ kind: "jid", value: jid }).value, normaliseAddress(other));
+  }
+
   getLink(jid: string, other: Address): Link | undefined {
-    const l = linkIn(this.db, normaliseAddress({ kind: "jid", value: jid }).value, normaliseAddress(other));
-    return l && clone(l);
+    const l = this.anyLink(jid, other);
+    return l && l.rejectedAt === undefined ? clone(l) : undefined;
+  }
+
+  isLinkRejected(jid: string, other: Address): boolean {
+    return this.anyLink(jid, other)?.rejectedAt !== undefined;
+  }
+
+  rejectLink(jid: string, other: Address, at: number): Link | undefined {
+    const l = this.anyLink(jid, other);
+    if (!l || l.rejectedAt !== undefined) return undefined;
+    l.rejectedAt = at;
+    l.updated = at;
+    const held = [...this.db.links.values()].some((x) => x.contactId === l.contactId && x.rejectedAt === undefined && addressKey(x.other) === addressKey(l.other));
+    const identities = [...this.db.owners.values()].filter((o) => o.contactId === l.contactId).length;
+    const owner = this.db.owners.get(addressKey(l.other));
+    if (!held && identities > 1 && owner?.contactId === l.contactId) this.db.owners.delete(addressKey(l.other));
+    return clone(l);
   }
 
   findLinks(address: Address): Link[] {
     const a = normaliseAddress(address);
-    const hit = (l: Link) => (a.kind === "jid" ? l.jid === a.value : addressKey(l.other) === addressKey(a));
+    const hit = (l: Link) => l.rejectedAt === undefined && (a.kind === "jid" ? l.jid === a.value : addressKey(l.other) === addressKey(a));
     return [...this.db.links.values()].filter(hit).sort((x, y) => x.id - y.id).map(clone);
   }
 
   linksOf(contactId: number): Link[] {
-    return [...this.db.links.values()].filter((l) => l.contactId === contactId).sort((x, y) => x.id - y.id).map(clone);
+    return [...this.db.links.values()].filter((l) => l.contactId === contactId && l.rejectedAt === undefined).sort((x, y) => x.id - y.id).map(clone);
   }
 
   setLinkTrust(id: number, trust: LinkTrust, at: number): Link | undefined {

@@ -159,9 +159,14 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
 END;
 `;
 
+// V3 (DECISION(protocol.md D31)): a link the user removed is kept as
+// rejected (rejected_at set), so reach or discovery cannot bring it back.
+const V3 = `ALTER TABLE links ADD COLUMN rejected_at INTEGER;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: (db) => db.exec(V1) },
   { version: 2, up: (db) => db.exec(V2) },
+  { version: 3, up: (db) => db.exec(V3) },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -69,10 +69,11 @@ export type LinkRow = {
   evidence: string;
   created: number;
   updated: number;
+  rejected_at: number | null;
 };
 
 export function linkOf(r: LinkRow): Link {
-  return {
+  const l: Link = {
     id: r.id,
     contactId: r.contact_id,
     jid: r.jid,
@@ -83,6 +84,8 @@ export function linkOf(r: LinkRow): Link {
     created: r.created,
     updated: r.updated,
   };
+  if (r.rejected_at !== null) l.rejectedAt = r.rejected_at;
+  return l;
 }
 
 export type ConversationRow = {

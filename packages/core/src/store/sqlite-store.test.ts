@@ -20,7 +20,7 @@ describe("migrations", () => {
   it("builds the schema on an empty file and does nothing on re-open", () => {
     const db = new Database(file);
     expect(schemaVersion(db)).toBe(0);
-    expect(migrate(db)).toEqual([1, 2]);
+    expect(migrate(db)).toEqual([1, 2, 3]);
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
     expect(tables).toEqual(expect.arrayContaining(["addresses", "calls", "caps", "contacts", "conversations", "links", "messages", "messages_fts", "settings"]));

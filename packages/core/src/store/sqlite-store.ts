@@ -153,7 +153,12 @@ export class SqliteStore implements Store {
     const other = normaliseAddress(input.other);
     if (other.kind === "jid") throw new Error("a link joins a JID to a SIP or tel address");
     return this.transaction(() => {
-      const prev = this.getLink(jid.value, other);
+      const prev = this.anyLink(jid.value, other);
+      // D31: a removed link comes back only when the user links it again.
+      if (prev?.rejectedAt !== undefined) {
+        if (input.origin !== "user") return prev;
+        this.sql.run(`UPDATE links SET rejected_at = NULL WHERE id = ?`, prev.id);
+      }
       const merged = mergeLink(prev, { ...input, jid: jid.value, other });
       const contactId = this.applyPlan(jid, other, merged.trust, input);
       const ev = JSON.stringify(merged.evidence);
@@ -165,7 +170,7 @@ export class SqliteStore implements Store {
           contactId, jid.value, other.kind, other.value, merged.origin, merged.trust, ev, merged.created, merged.updated,
         );
       }
-      return this.getLink(jid.value, other)!;
+      return this.anyLink(jid.value, other)!;
     });
   }
 
@@ -187,24 +192,47 @@ export class SqliteStore implements Store {
     }
   }
 
-  getLink(jid: string, other: Address): Link | undefined {
+  /** The link row, rejected or not. */
+  private anyLink(jid: string, other: Address): Link | undefined {
     const j = normaliseAddress({ kind: "jid", value: jid });
     const o = normaliseAddress(other);
     const r = this.sql.get<LinkRow>(`SELECT * FROM links WHERE jid = ? AND other_kind = ? AND other_value = ?`, j.value, o.kind, o.value);
     return r && linkOf(r);
   }
 
+  getLink(jid: string, other: Address): Link | undefined {
+    const l = this.anyLink(jid, other);
+    return l?.rejectedAt === undefined ? l : undefined;
+  }
+
+  isLinkRejected(jid: string, other: Address): boolean {
+    return this.anyLink(jid, other)?.rejectedAt !== undefined;
+  }
+
+  rejectLink(jid: string, other: Address, at: number): Link | undefined {
+    return this.transaction(() => {
+      const l = this.getLink(jid, other);
+      if (!l) return undefined;
+      this.sql.run(`UPDATE links SET rejected_at = ?, updated = ? WHERE id = ?`, at, at, l.id);
+      const o = l.other;
+      const held = this.sql.get(`SELECT 1 FROM links WHERE contact_id = ? AND other_kind = ? AND other_value = ? AND rejected_at IS NULL`, l.contactId, o.kind, o.value);
+      const identities = this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM addresses WHERE contact_id = ?`, l.contactId)!.n;
+      if (!held && identities > 1) this.sql.run(`DELETE FROM addresses WHERE kind = ? AND value = ? AND contact_id = ?`, o.kind, o.value, l.contactId);
+      return this.anyLink(l.jid, o);
+    });
+  }
+
   findLinks(address: Address): Link[] {
     const a = normaliseAddress(address);
     const rows =
       a.kind === "jid"
-        ? this.sql.all<LinkRow>(`SELECT * FROM links WHERE jid = ? ORDER BY id`, a.value)
-        : this.sql.all<LinkRow>(`SELECT * FROM links WHERE other_kind = ? AND other_value = ? ORDER BY id`, a.kind, a.value);
+        ? this.sql.all<LinkRow>(`SELECT * FROM links WHERE jid = ? AND rejected_at IS NULL ORDER BY id`, a.value)
+        : this.sql.all<LinkRow>(`SELECT * FROM links WHERE other_kind = ? AND other_value = ? AND rejected_at IS NULL ORDER BY id`, a.kind, a.value);
     return rows.map(linkOf);
   }
 
   linksOf(contactId: number): Link[] {
-    return this.sql.all<LinkRow>(`SELECT * FROM links WHERE contact_id = ? ORDER BY id`, contactId).map(linkOf);
+    return this.sql.all<LinkRow>(`SELECT * FROM links WHERE contact_id = ? AND rejected_at IS NULL ORDER BY id`, contactId).map(linkOf);
   }
 
   setLinkTrust(id: number, trust: LinkTrust, at: number): Link | undefined {

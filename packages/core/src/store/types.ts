@@ -122,6 +122,8 @@ export type Link = {
   evidence: Partial<Record<LinkOrigin, number>>;
   created: number;
   updated: number;
+  /** D31: when the user removed it; such a link is hidden and only the user brings it back. */
+  rejectedAt?: number;
 };
 
 export type LinkInput = {
@@ -262,6 +264,15 @@ export interface Store {
   linksOf(contactId: number): Link[];
   /** The user's explicit decision, which may lower trust (e.g. revoking). */
   setLinkTrust(id: number, trust: LinkTrust, at: number): Link | undefined;
+  /**
+   * D31: the user removed this link. It is kept as rejected: hidden from
+   * getLink/findLinks/linksOf, ignored by addLink unless the origin is `user`.
+   * The SIP/tel address leaves the contact unless another link of it holds it.
+   * Undefined when there is no such link.
+   */
+  rejectLink(jid: string, other: Address, at: number): Link | undefined;
+  /** D31: did the user remove this link (and not link it again)? */
+  isLinkRejected(jid: string, other: Address): boolean;
 
   // conversations
   createConversation(input: Omit<Conversation, "id" | "lastActivity"> & { lastActivity?: number }): Conversation;

@@ -12,7 +12,7 @@ import { unwrapCarbon } from "./carbons/carbons.js";
 import { parseMamResult } from "./archive/mam.js";
 import { parsePepEvent } from "./pep/pep.js";
 import { NS_ACTIVITY, parseActivity } from "./activity/activity.js";
-import { NS_REACH, parseReach } from "./reach/reach.js";
+import { NS_REACH, parseReach, reachOverflow } from "./reach/reach.js";
 import { NODE_VCARD4, parseVcard4 } from "./vcard/vcard4.js";
 import { parsePresence, type Presence } from "./presence/presence.js";
 import type { PresenceTable } from "./presence/presence-table.js";
@@ -114,6 +114,8 @@ function shouldAck(ctx: InboundContext, msg: ChatMessage, outgoing: boolean, ori
 }
 
 export function handlePresenceStanza(ctx: InboundContext, el: Element): void {
+  const extra = reachOverflow(el);
+  if (extra > 0) ctx.log.debug("reach addresses beyond the D30 bound ignored", { from: el.attrs.from, ignored: extra });
   const p = parsePresence(el);
   if (!p) return ctx.log.debug("ignored presence with unknown type", { type: el.attrs.type });
   const from = bareJid(p.from);

@@ -8,6 +8,7 @@ import type { Router } from "../api/router.js";
 import type { CallMediaBook } from "./call-media-book.js";
 import { findCall, objectBody, requireJid, stringField, type RouteDeps } from "./deps.js";
 import { parsePresenceChoice, type OwnPresence } from "./own-presence.js";
+import { addLinkRoutes } from "./routes-links.js";
 import type { PendingSubscriptions } from "./pending-subscriptions.js";
 import { rosterContactView } from "./routes-read.js";
 import { callView } from "./views.js";
@@ -99,4 +100,5 @@ export function addUiRoutes(router: Router, deps: RouteDeps, ui: UiParts): void 
     .add("DELETE", "/contacts/:jid", ({ params }) => removeContact(deps, ui, requireJid(params.jid!, "jid")));
   subscriptionRoutes(router, deps, ui);
   callRoutes(router, deps, ui);
+  addLinkRoutes(router, deps, ui.publish);
 }

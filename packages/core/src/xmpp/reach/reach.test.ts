@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseXml } from "../xml.js";
-import { parseReach, serializeReach, NS_REACH } from "./reach.js";
+import { parseReach, reachOverflow, serializeReach, NS_REACH, REACH_LIMITS } from "./reach.js";
 import { parsePepEvent, serializePepPublish } from "../pep/pep.js";
 
 const fixture = (name: string) => parseXml(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
@@ -13,6 +13,15 @@ describe("XEP-0152 reach", () => {
       { uri: "sip:alice@example.com", desc: [{ lang: "en", text: "Desk phone" }, { lang: "fr", text: "Téléphone de bureau" }] },
       { uri: "tel:+15551234567" },
     ]);
+  });
+  it("D30: keeps the first 8 addresses, skips over-long URIs, bounds the descriptions", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ uri: `sip:u${i}@example.com`, desc: Array.from({ length: 9 }, () => ({ text: "d".repeat(1000) })) }));
+    const el = serializeReach([{ uri: `sip:${"x".repeat(600)}@example.com` }, ...many]);
+    const got = parseReach(el)!;
+    expect(got.map((a) => a.uri)).toEqual(many.slice(0, REACH_LIMITS.addrs).map((a) => a.uri));
+    expect(got[0]!.desc).toHaveLength(REACH_LIMITS.descs);
+    expect(got[0]!.desc![0]!.text).toHaveLength(REACH_LIMITS.descChars);
+    expect(reachOverflow(el)).toBe(10_001 - REACH_LIMITS.addrs);
   });
   it("serializes in order, round trip", () => {
     const addrs = [{ uri: "sip:a@b;gr=x" }, { uri: "sip:a@b", desc: [{ lang: "en", text: "Desk" }] }];
