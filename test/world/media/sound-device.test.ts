@@ -5,13 +5,17 @@
 // on the device leg by default, calls baresip through Kamailio: baresip
 // hears 440 Hz and the speaker WAV holds baresip's 1 kHz. A missing tool and
 // one that dies mid-call are warnings naming media.device; the call goes on.
+// And the daemon with media.device in its config: a call placed through the
+// CLI (no media named) talks through the device.
 import { randomUUID } from "node:crypto";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createMediaHooks, MemorySink, type AudioCallMedia, type DeviceLeg, type SoundDeviceSpec } from "../../../packages/core/src/media/index.js";
 import { SipUserAgent } from "../../../packages/core/src/sip/index.js";
-import { audioStat, freePortRange, makeWorldDir, removeWorldDir, startKamailio, until, useCleanup, type Baresip, type Kamailio } from "../index.js";
+import { audioStat, freePortRange, makeWorldDir, removeWorldDir, startKamailio, startProsody, until, useCleanup, type Baresip, type Kamailio } from "../index.js";
+import { ok, startDaemon, writeConfig } from "../daemon/daemon-kit.js";
 import { reach } from "../sip/call-kit.js";
 import { PHONE_CODECS, phoneHeard, startPhone } from "./media-kit.js";
 
@@ -24,7 +28,7 @@ let shared: Promise<World> | undefined;
 
 function world(): Promise<World> {
   shared ??= (async () => {
-    const k = track(await startKamailio({ users: ["alice", "carol", "pcmu"], label: "sound-device" }));
+    const k = track(await startKamailio({ users: ["alice", "carol", "dave", "pcmu"], label: "sound-device" }));
     const dir = makeWorldDir("sound-device");
     track({ stop: async ({ keepDir = false } = {}) => removeWorldDir(dir, keepDir) });
     const phone = track(await startPhone(k, "pcmu", dir, PHONE_CODECS.PCMU));
@@ -113,5 +117,37 @@ describe("the sound device (sox standing in for parec/pacat and arecord/aplay)",
     expect(call.state).toBe("established");
     call.hangup();
     await reach(call, "ended");
+  });
+
+  it("the daemon with media.device: a call placed through the CLI talks through the device by default", async () => {
+    const w = await world();
+    const prosody = track(await startProsody({ users: ["dave"] }));
+    const speaker = join(w.dir, "daemon-speaker.wav");
+    const bin = join(w.dir, "daemon-tools");
+    tools(bin, {
+      parec: `while :; do sox -q -n ${SOX_RAW} - synth 0.1 sine 440 vol 0.5 || exit 1; sleep 0.09; done`,
+      pacat: `exec sox -q ${SOX_RAW} - "${speaker}"`,
+    });
+    // The daemon inherits this process's environment: the stand-in tools come first on its PATH.
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path ?? "/usr/bin:/bin"}`;
+    const paths = writeConfig(w.dir, "dave", prosody, w.k, { device: { tool: "pulse" } } as unknown as Record<string, string>);
+    const dave = await startDaemon("dave", paths).finally(() => (process.env.PATH = path));
+    track(dave);
+    const before = w.phone.recordings().dec;
+    const placed = await ok<{ call: { id: string } }>(dave.dataDir, ["call", `sip:pcmu@${w.k.domain}`]);
+    const poll = { timeoutMs: 60_000, intervalMs: 200 };
+    await until("the device started", () => dave.log().includes("sound device started"), poll);
+    // Two seconds of baresip's audio played into the "speaker" (48 kHz, 16-bit, after a 44-byte header).
+    await until("the speaker WAV grew", () => existsSync(speaker) && statSync(speaker).size > 2 * 48000 * 2, poll);
+    await ok(dave.dataDir, ["hangup", "--call", placed.call.id]);
+    await until("dave has no call left", async () => (await ok<{ calls: unknown[] }>(dave.dataDir, ["calls"])).calls.length === 0, poll);
+    expect(dave.log()).not.toContain("media.device:");
+    expect(Math.abs((await phoneHeard(w.phone, before)) - 440)).toBeLessThan(30);
+    const heard = await until("the speaker WAV finished", async () => {
+      const st = await audioStat(speaker).catch(() => undefined);
+      return st && st.seconds > 1 ? st : undefined;
+    }, poll);
+    expect(Math.abs(heard.frequency - 1000)).toBeLessThan(30);
   });
 });
