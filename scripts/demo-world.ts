@@ -2,28 +2,53 @@
 // loopback) with users alice and bob, a cusax daemon for each, and the
 // command lines to chat and call between them from two terminals. Ctrl-C
 // stops everything.
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { makeTone, makeWorldDir, removeWorldDir, startKamailio, startProsody } from "../test/world/index.js";
 import { ok, startDaemon, writeConfig, type Daemon } from "../test/world/daemon/daemon-kit.js";
 
 // Ctrl-C at any moment, also while the world is still starting, stops what
-// has started so far (newest first) and deletes the demo's directories.
+// has started so far (newest first); then the demo's directory (both data
+// directories, recordings, logs) is deleted or kept, as the user says.
+const users = ["alice", "bob"] as const;
+const dir = makeWorldDir("demo");
 const started: { stop(): Promise<void> }[] = [];
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
-  process.stdout.write("\nstopping the demo (its servers, daemons and temporary directories)...\n");
+  process.stdout.write("\nstopping the demo's daemons and servers...\n");
   for (const s of started.reverse()) await s.stop().catch(() => undefined);
+  const keepIt = await keepOrDelete(dir);
+  removeWorldDir(dir, keepIt);
+  if (!keepIt) process.stdout.write(`deleted ${dir}\n`);
   process.exit(0);
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 const keep = <T extends { stop(): Promise<void> }>(s: T): T => (started.push(s), s);
 
-const users = ["alice", "bob"] as const;
-const dir = makeWorldDir("demo");
-keep({ stop: async () => removeWorldDir(dir, false) }); // last: a daemon still starting may write its log there
+/** What is in the demo's directory, and whether to keep it: CUSAX_DEMO_KEEP=1/0, else asked on a terminal, else deleted. */
+async function keepOrDelete(where: string): Promise<boolean> {
+  const entries = existsSync(where) ? readdirSync(where).sort() : [];
+  if (entries.length === 0) return false;
+  process.stdout.write(`The demo's directory ${where} holds:\n${entries.map((e) => `  ${e}${e.endsWith(".log") ? "" : statSync(join(where, e)).isDirectory() ? "/  (a data directory: history, call recordings)" : ""}`).join("\n")}\n`);
+  const choice = process.env.CUSAX_DEMO_KEEP;
+  if (choice === "1" || choice === "0") return choice === "1";
+  if (!process.stdin.isTTY) {
+    process.stdout.write("no terminal to ask (set CUSAX_DEMO_KEEP=1 to keep it): deleting it\n");
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await new Promise<string>((resolve) => {
+    rl.question("Keep it? [y/N] ", resolve);
+    rl.once("close", () => resolve(""));
+  });
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
 const prosody = keep(await startProsody({ users: [...users], label: "demo-prosody" }));
 const kamailio = keep(await startKamailio({ users: [...users], label: "demo-kamailio" }));
 const tone = await makeTone(join(dir, "tone-440.wav"), 440, { seconds: 60 });
@@ -54,12 +79,15 @@ const lines = [
   "",
   "Terminal 2 (bob):",
   `  export CUSAX_DATA_DIR=${bob.dataDir}`,
-  "  npx cusax tail            # follow what happens (Ctrl-C to leave)",
+  "  npx cusax status",
   `  npx cusax add alice@${prosody.domain}`,
-  "  npx cusax answer",
   `  npx cusax history alice@${prosody.domain}`,
+  "  npx cusax answer          # when alice calls",
+  "",
+  "Terminal 3 (bob's events, one line each; Ctrl-C to leave):",
+  `  CUSAX_DATA_DIR=${bob.dataDir} npx cusax tail`,
   "",
   `Call recordings go to <data dir>/calls/. Logs: ${dir}/*.json.log`,
-  "Every command has --help and --json. Press Ctrl-C here to stop everything.",
+  "Every command has --help and --json. Press Ctrl-C here to stop everything (it asks whether to keep the data).",
 ];
 process.stdout.write(lines.join("\n") + "\n");

@@ -17,5 +17,8 @@ if (args.includes("--config") || existsSync(xdg)) {
   process.exit(r.status ?? 1);
 }
 ensureDebianPackages();
+// Ctrl-C reaches the whole foreground group: the demo stops its world and may
+// ask whether to keep its data, so this process waits for it instead of dying.
+process.on("SIGINT", () => undefined);
 const r = spawnSync("npx", ["tsx", "scripts/demo-world.ts"], { stdio: "inherit", cwd: root });
 process.exit(r.status ?? 1);
