@@ -41,7 +41,7 @@ const DESCRIBE: Record<string, Describe> = {
   },
   call: callLine,
   callRecord: recordLine,
-  sipState: (e) => `${text(e.jid ?? e.bare)} on SIP: ${text(e.state)}${e.contactState ? ` (contact ${text(e.contactState)})` : ""}`,
+  sipState: (e) => `${text(e.jid ?? e.bare)} on SIP: ${text(e.state)}${e.contactState && e.contactState !== e.state ? ` (contact ${text(e.contactState)})` : ""}`,
   subscriptionRequest: (e) => (e.approved ? `${text(e.from)} subscribed (approved: we asked them)` : `${text(e.from)} asks to see your presence: cusax approve ${text(e.from)} or cusax deny ${text(e.from)}`),
   registration: (e) => `SIP registration: ${text(e.state)}`,
   presence: (e) => (e.jid ? `${text(e.jid)} is ${text(e.show) || "offline"}${quoted(e.status)}` : `your presence: ${text(e.show)}${quoted(e.status)}`),
