@@ -27,6 +27,7 @@ function world(store = new SqliteStore(":memory:")) {
       approve: async (j: string) => void did.push(`approve ${j}`),
       deny: async (j: string) => void did.push(`deny ${j}`),
     },
+    accounts: { status: () => ({ state: "online" }) },
     setPresence: async (p: unknown) => void did.push(`presence ${JSON.stringify(p)}`),
     links: () => [],
     sipStateOf: () => "callable",
