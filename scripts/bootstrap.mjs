@@ -5,8 +5,8 @@
 // Node built-ins only: this runs before node_modules exists.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, unlinkSync, chmodSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 export const root = new URL("..", import.meta.url).pathname;
 
@@ -94,14 +94,75 @@ export function ensureDebianPackages() {
   if (still.length > 0) throw new Error(`still missing after apt-get install: ${still.join(", ")}`);
 }
 
-function newestMtime(dir) {
+function newestMtime(dir, skip = () => false) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name === "dist") continue;
+    if (entry.name === "node_modules" || entry.name === "dist" || skip(entry.name)) continue;
     const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p, skip) : statSync(p).mtimeMs);
   }
   return newest;
+}
+
+/** Tests and fixtures are not compiled: changing one does not make dist/ stale. */
+const notCompiled = (name) => name.endsWith(".test.ts") || name === "fixtures";
+
+/** Whether a package's dist/ is missing or older than what it is compiled from. */
+function distStale(pkg) {
+  const dir = join(root, "packages", pkg);
+  const stamp = join(dir, "dist", ".tsbuildinfo");
+  if (!existsSync(stamp)) return true;
+  const inputs = Math.max(
+    newestMtime(join(dir, "src"), notCompiled),
+    ...["package.json", "tsconfig.build.json"].map((f) => statSync(join(dir, f)).mtimeMs),
+    statSync(join(root, "tsconfig.base.json")).mtimeMs,
+  );
+  return statSync(stamp).mtimeMs < inputs;
+}
+
+/**
+ * The compiled packages (packages/core/dist, packages/daemon/dist) that the
+ * `cusax` command and `import("@cusax/core")` run, built when missing or
+ * older than their sources (tsc -b: only what changed is compiled again).
+ */
+export function ensureBuild() {
+  const stale = ["core", "daemon"].filter(distStale);
+  if (stale.length === 0) return;
+  say(`compiling ${stale.map((p) => `packages/${p}`).join(" and ")} (dist/ is missing or older than src/)`);
+  buildPackages();
+}
+
+/**
+ * tsc -b of core then daemon, then the hand-written declaration files
+ * (every .d.ts under src/, e.g. the @xmpp/client types, which tsc does not copy) into
+ * dist/ beside the declarations that import them.
+ */
+export function buildPackages() {
+  for (const pkg of ["core", "daemon"]) {
+    run("npx", ["tsc", "-b", `packages/${pkg}/tsconfig.build.json`]);
+    copyAmbientDeclarations(join(root, "packages", pkg));
+  }
+}
+
+function copyAmbientDeclarations(dir) {
+  const [src, dist] = [join(dir, "src"), join(dir, "dist")];
+  const ambient = listFiles(src).filter((f) => f.endsWith(".d.ts")).map((f) => f.slice(src.length + 1));
+  for (const file of ambient) {
+    mkdirSync(dirname(join(dist, file)), { recursive: true });
+    copyFileSync(join(src, file), join(dist, file));
+  }
+  // The entry's declarations name them, so a user's program sees them too.
+  const entry = join(dist, "index.d.ts");
+  if (ambient.length === 0 || !existsSync(entry)) return;
+  const refs = ambient.map((f) => `/// <reference path="./${f}" />\n`).join("");
+  const text = readFileSync(entry, "utf8");
+  if (!text.startsWith(refs)) writeFileSync(entry, refs + text);
+}
+
+function listFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? (e.name === "fixtures" ? [] : listFiles(join(dir, e.name))) : [join(dir, e.name)],
+  );
 }
 
 /**
