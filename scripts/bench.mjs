@@ -4,9 +4,10 @@
 import { readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ensureNodeModules, root } from "./bootstrap.mjs";
+import { ensureBuild, ensureNodeModules, root } from "./bootstrap.mjs";
 
 ensureNodeModules();
+ensureBuild(); // the daemon benches run the compiled `cusax` (as people do)
 const filter = process.argv.slice(2);
 const benches = readdirSync(join(root, "bench"))
   .filter((f) => f.endsWith(".bench.ts"))
@@ -19,7 +20,11 @@ if (benches.length === 0) {
 let failed = 0;
 for (const f of benches) {
   process.stdout.write(`\n=== bench/${f}\n`);
-  const r = spawnSync("node", ["--expose-gc", "--import", "tsx", join("bench", f)], { stdio: "inherit", cwd: root });
+  const r = spawnSync("node", ["--expose-gc", "--conditions=@cusax/source", "--import", "tsx", join("bench", f)], {
+    stdio: "inherit",
+    cwd: root,
+    env: { ...process.env, CUSAX_BIN: join(root, "packages/daemon/bin/cusax.mjs") },
+  });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
