@@ -5,12 +5,18 @@ import { EventEmitter } from "node:events";
 import net from "node:net";
 import tls from "node:tls";
 import { WebSocket, type ClientOptions } from "ws";
+import { sharedSecureContext } from "../../util/tls-context.js";
 
 export type TlsTrust = { domain: string; ca?: readonly string[] };
 
-/** Node's roots plus the caller's PEM certificates ("added to trust", not replacing it). */
-export function trustAnchors(ca: readonly string[] | undefined): string[] | undefined {
-  return ca && ca.length ? [...tls.rootCertificates, ...ca] : undefined;
+/**
+ * Node's roots plus the caller's PEM certificates ("added to trust", not
+ * replacing it), as one secure context shared by every connection with the
+ * same CAs (util/tls-context.ts); no option at all without extra CAs.
+ */
+export function trustOptions(ca: readonly string[] | undefined): { secureContext?: tls.SecureContext } {
+  const secureContext = sharedSecureContext(ca);
+  return secureContext ? { secureContext } : {};
 }
 
 /** @xmpp/connection waits for "close" after end(): say it at once when there is nothing left to close. */
@@ -81,7 +87,7 @@ export class TlsSocket extends StreamSocket<tls.TLSSocket> {
     const raw = tls.connect({
       ...params,
       servername: domain,
-      ca: trustAnchors(this.trust.ca),
+      ...trustOptions(this.trust.ca),
       // RFC 6120 §13.7.2.1: the reference identity is the XMPP domain, not the host we dialled.
       checkServerIdentity: (_host, cert) => tls.checkServerIdentity(domain, cert),
     });
@@ -99,7 +105,7 @@ export class WsSocket extends EventEmitter {
   connect(url: string): void {
     this.secure = url.startsWith("wss:");
     // `servername` is passed through to tls.connect (RFC 6125 reference identity = XMPP domain).
-    const options = { ca: trustAnchors(this.trust.ca), ...(this.secure ? { servername: this.trust.domain } : {}) } as ClientOptions;
+    const options = { ...trustOptions(this.trust.ca), ...(this.secure ? { servername: this.trust.domain } : {}) } as ClientOptions;
     const ws = new WebSocket(url, ["xmpp"], options);
     this.ws = ws;
     ws.on("open", () => this.emit("connect"));
