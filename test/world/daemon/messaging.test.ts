@@ -194,7 +194,7 @@ describe("with baresip", () => {
     expect((await api.call("POST", `/calls/${incoming.id}/answer`)).body).toMatchObject({ answered: false });
     const gone = (await event((e) => e.type === "call" && (e.call as CallView).id === incoming.id && (e.call as CallView).state === "ended", "incoming refused")).call as CallView;
     expect(gone.reason).toBe("srtp-required: the offer has no a=crypto");
-    expect((await event((e) => record(e, incoming.id) && (e.record as { endedAt?: number }).endedAt !== undefined, "the refused call's record")).record).toMatchObject({ direction: "in", outcome: "rejected", reason: "srtp-required: the offer has no a=crypto" });
+    expect((await event((e) => record(e, incoming.id) && (e.record as { endedAt?: number }).endedAt !== undefined, "the refused call's record")).record).toMatchObject({ direction: "in", outcome: "failed", reason: "srtp-required: the offer has no a=crypto" });
     expect(daemon.log()).toContain("SRTP is required (media.srtp) but the offer has no a=crypto");
   });
 });

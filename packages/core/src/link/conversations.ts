@@ -11,6 +11,7 @@ import { normaliseAddress } from "../store/types.js";
 import type { CallEnd, OutgoingCallOptions, SipCall } from "../sip/index.js";
 import { bareJid, newThreadId, NS_REACH, type XmppClient, type XmppMessage } from "../xmpp/index.js";
 import { bindCall, fallbackTarget, type ChatView } from "./binding.js";
+import { callOutcomeOf } from "./call-outcome.js";
 import { learnLink, sipAddressOf } from "./learn-links.js";
 import { mayAutomate } from "./trust.js";
 import { readImppContacts, serializeImppCallInfo, type ImppContact } from "./xmpp-uri.js";
@@ -284,7 +285,7 @@ export class Conversations {
     });
     call.events.on("ended", (end) => {
       const answered = this.d.store.getCall(record.id)?.answeredAt !== undefined;
-      const outcome = answered ? "answered" : end.reason === "busy" ? "busy" : end.reason === "cancelled" || end.reason === "no-answer" ? (direction === "in" ? "missed" : "cancelled") : end.reason === "declined" || end.reason === "rejected" ? "rejected" : "failed";
+      const outcome = callOutcomeOf(direction, answered, end);
       const reason = answered ? undefined : this.d.callReason?.(call.id, end);
       this.d.store.updateCall(record.id, { endedAt: this.now(), outcome, ...(reason ? { reason } : {}) });
     });
