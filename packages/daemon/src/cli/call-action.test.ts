@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FetchLike } from "./daemon-client.js";
-import { main, type Io } from "./main.js";
+import { capturedIo } from "./fixtures/captured-io.js";
+import { main } from "./main.js";
 
 let dir = "";
 beforeEach(() => {
@@ -20,9 +21,8 @@ function run(args: string[], answer: unknown): Promise<{ code: number; out: stri
     if (init.method === "GET" && url.endsWith("/calls")) return new Response(JSON.stringify({ calls: [call] }));
     return new Response(JSON.stringify(answer), { status: 201 });
   };
-  const o = { out: "", err: "" };
-  const io: Io = { out: (t) => void (o.out += t), err: (t) => void (o.err += t), readInput: () => Promise.reject(new Error("none")), env: { CUSAX_DATA_DIR: dir, HOME: "/nonexistent" }, fetch: fetchFn };
-  return main(args, io).then((code) => ({ code, ...o }));
+  const io = capturedIo(dir, fetchFn);
+  return main(args, io).then((code) => ({ code, out: io.stdout, err: io.stderr }));
 }
 
 describe("cusax hold and resume refused", () => {

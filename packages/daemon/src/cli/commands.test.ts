@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FetchLike } from "./daemon-client.js";
-import { main, type Io } from "./main.js";
+import { capturedIo } from "./fixtures/captured-io.js";
+import { main } from "./main.js";
 
 type Seen = { method: string; url: string; body?: unknown; auth?: string };
 
@@ -26,18 +27,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function io(fetchFn?: FetchLike, dataDir = dir): Io & { stdout: string; stderr: string } {
-  const o = {
-    stdout: "",
-    stderr: "",
-    out: (t: string) => void (o.stdout += t),
-    err: (t: string) => void (o.stderr += t),
-    readInput: () => Promise.reject(new Error("no input")),
-    env: { CUSAX_DATA_DIR: dataDir, HOME: "/nonexistent" },
-    ...(fetchFn ? { fetch: fetchFn } : {}),
-  };
-  return o;
-}
+const io = (fetchFn?: FetchLike, dataDir = dir) => capturedIo(dataDir, fetchFn);
 
 const running = () => {
   writeFileSync(join(dir, "api-url"), "http://127.0.0.1:9\n");

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FetchLike } from "./daemon-client.js";
 import { describeEvent, EVENT_TYPES } from "./describe-event.js";
-import { main, type Io } from "./main.js";
+import { capturedIo } from "./fixtures/captured-io.js";
+import { main } from "./main.js";
 
 let dir = "";
 beforeEach(() => {
@@ -14,18 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function io(fetchFn: FetchLike): Io & { stdout: string; stderr: string } {
-  const o = {
-    stdout: "",
-    stderr: "",
-    out: (t: string) => void (o.stdout += t),
-    err: (t: string) => void (o.stderr += t),
-    readInput: () => Promise.reject(new Error("no input")),
-    env: { CUSAX_DATA_DIR: dir, HOME: "/nonexistent" },
-    fetch: fetchFn,
-  };
-  return o;
-}
+const io = (fetchFn: FetchLike) => capturedIo(dir, fetchFn);
 
 const frame = (id: number, type: string, data: unknown) => `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify({ type, ...(data as object) })}\n\n`;
 /** A stream that sends `chunks` and then ends (the daemon went away). */
